@@ -1,0 +1,124 @@
+package dht.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line: {@code --name value} pairs and bare switches, checked against the known
+ * flags so a typo fails loudly instead of being ignored.
+ */
+final class Flags {
+    /** Every flag with its value placeholder (empty for a switch) and its help line. */
+    static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
+
+    static {
+        KNOWN.put("port", new String[] {"PORT", "port to listen on (the local cluster's first port; default 8080)"});
+        KNOWN.put("self", new String[] {"URL", "this node's URL as it appears in --cluster, e.g. http://host1:8080"});
+        KNOWN.put("cluster", new String[] {"URL,URL,...", "every member's URL, self included, in any order"});
+        KNOWN.put("data", new String[] {"DIR", "data directory (default ./data; the local cluster uses DIR/PORT)"});
+        KNOWN.put("workers", new String[] {"N", "worker threads per node (default 2 x cores)"});
+        KNOWN.put("queue", new String[] {"N", "requests that may wait for a worker before 503 (default 1024)"});
+        KNOWN.put("queue-ms", new String[] {"MS", "longest wait for a worker before 503 (default 500)"});
+        KNOWN.put("selectors", new String[] {"N", "selector threads per node (default: cores)"});
+        KNOWN.put("partitions", new String[] {"N", "virtual nodes: equal arcs of the ring, a power of two (default 262144)"});
+        KNOWN.put("peer-connections", new String[] {"N", "pooled keep-alive connections per peer (default 8)"});
+        KNOWN.put("peer-timeout-ms", new String[] {"MS", "deadline of a call to a peer (default 1000)"});
+        KNOWN.put("connect-timeout-ms", new String[] {"MS", "TCP connect timeout to a peer (default 250)"});
+        KNOWN.put("peer-down-ms", new String[] {"MS", "fast-fail window after a peer call fails (default 1000)"});
+        KNOWN.put("max-value-bytes", new String[] {"N", "largest value; larger PUTs get 413 (default 16777216)"});
+        KNOWN.put("block-cache-mb", new String[] {"MB", "RocksDB block cache, off-heap (default 32)"});
+        KNOWN.put("memtable-mb", new String[] {"MB", "RocksDB memtable size; up to 3 exist (default 16)"});
+        KNOWN.put("fsync", new String[] {"", "sync the WAL on every write: survives power loss, costs a disk flush"});
+        KNOWN.put("drain-ms", new String[] {"MS", "how long a stopping node waits for requests in flight (default 5000)"});
+        KNOWN.put("help", new String[] {"", "print this help and exit"});
+    }
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    Flags(List<String> args) throws UsageException {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "' (see --help)");
+            }
+            String name = arg.substring(2);
+            String inline = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                inline = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            String[] spec = KNOWN.get(name);
+            if (spec == null) {
+                throw new UsageException("unknown flag --" + name + " (see --help)");
+            }
+            if (values.containsKey(name)) {
+                throw new UsageException("flag --" + name + " is given twice");
+            }
+            if (spec[0].isEmpty()) {
+                values.put(name, inline == null ? "true" : inline);
+            } else if (inline != null) {
+                values.put(name, inline);
+            } else if (i + 1 < args.size()) {
+                values.put(name, args.get(++i));
+            } else {
+                throw new UsageException("flag --" + name + " needs a value " + spec[0]);
+            }
+        }
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    String string(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    boolean bool(String name) throws UsageException {
+        String value = values.get(name);
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new UsageException("flag --" + name + " takes true or false, got '" + value + "'");
+    }
+
+    int integer(String name, int fallback, int min, int max) throws UsageException {
+        long value = number(name, fallback);
+        if (value < min || value > max) {
+            throw new UsageException("flag --" + name + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return (int) value;
+    }
+
+    private long number(String name, long fallback) throws UsageException {
+        String value = values.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("flag --" + name + " takes a number, got '" + value + "'");
+        }
+    }
+
+    static String help() {
+        StringBuilder out = new StringBuilder("""
+                usage: java -jar dht.jar [flags]
+                  with no --self/--cluster: a local 3-node cluster in one JVM on ports PORT..PORT+2
+                  with --self and --cluster: one node of a cluster, one process per host
+
+                flags:
+                """);
+        for (Map.Entry<String, String[]> flag : KNOWN.entrySet()) {
+            String left = "  --" + flag.getKey() + (flag.getValue()[0].isEmpty() ? "" : " " + flag.getValue()[0]);
+            out.append(String.format("%-34s %s%n", left, flag.getValue()[1]));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,143 @@
+package dht.cli;
+
+import dht.cluster.PeerSettings;
+import dht.cluster.Ring;
+import dht.storage.StorageException;
+import dht.storage.StoreSettings;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Starts dht: a local 3-node cluster by default, or one node of a multi-host cluster. */
+public final class Main {
+    private static final int LOCAL_NODES = 3;
+    private static final int MIB = 1 << 20;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        List<Node> nodes = new ArrayList<>();
+        try {
+            Flags flags = new Flags(Arrays.asList(args));
+            if (flags.has("help")) {
+                System.out.print(Flags.help());
+                return;
+            }
+            for (NodeConfig config : configs(flags)) {
+                nodes.add(Node.start(config));
+            }
+        } catch (UsageException | StorageException | IllegalArgumentException e) {
+            System.err.println("dht: " + e.getMessage());
+            stopAll(nodes);
+            System.exit(2);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopAll(nodes);
+            stopped.countDown();
+        }, "dht shutdown"));
+        printWelcome(nodes);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One config per node to run in this JVM. */
+    static List<NodeConfig> configs(Flags flags) throws UsageException {
+        boolean single = flags.has("self") || flags.has("cluster");
+        if (single && !(flags.has("self") && flags.has("cluster"))) {
+            throw new UsageException("--self and --cluster go together (see --help)");
+        }
+        Path data = Path.of(flags.string("data", "data"));
+        List<NodeConfig> configs = new ArrayList<>();
+        if (single) {
+            String self = normalize(flags.string("self", ""));
+            List<String> cluster = new ArrayList<>();
+            for (String url : flags.string("cluster", "").split(",")) {
+                if (!url.isBlank()) {
+                    cluster.add(normalize(url.strip()));
+                }
+            }
+            int port = flags.integer("port", URI.create(self).getPort(), 1, 65535);
+            configs.add(config(flags, port, self, cluster, data));
+        } else {
+            int base = flags.integer("port", 8080, 1, 65535 - LOCAL_NODES);
+            List<String> cluster = new ArrayList<>();
+            for (int i = 0; i < LOCAL_NODES; i++) {
+                cluster.add("http://localhost:" + (base + i));
+            }
+            for (int i = 0; i < LOCAL_NODES; i++) {
+                configs.add(config(flags, base + i, cluster.get(i), cluster, data.resolve(Integer.toString(base + i))));
+            }
+        }
+        return configs;
+    }
+
+    private static NodeConfig config(Flags flags, int port, String self, List<String> cluster, Path dir)
+            throws UsageException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        StoreSettings store = new StoreSettings(dir,
+                (long) flags.integer("block-cache-mb", 32, 1, 1 << 20) * MIB,
+                (long) flags.integer("memtable-mb", 16, 1, 1 << 16) * MIB,
+                flags.bool("fsync"));
+        PeerSettings peers = new PeerSettings(
+                flags.integer("peer-connections", 8, 1, 1024),
+                flags.integer("connect-timeout-ms", 250, 1, 60_000),
+                flags.integer("peer-timeout-ms", 1000, 1, 600_000),
+                flags.integer("peer-down-ms", 1000, 0, 600_000));
+        NodeConfig.Tuning tuning = new NodeConfig.Tuning(
+                flags.integer("workers", 2 * cores, 1, 4096),
+                flags.integer("queue", 1024, 1, 1 << 20),
+                flags.integer("queue-ms", 500, 1, 600_000),
+                flags.integer("selectors", cores, 1, 1024),
+                flags.integer("partitions", Ring.DEFAULT_PARTITIONS, 1, 1 << 24),
+                flags.integer("max-value-bytes", 16 * MIB, 0, Integer.MAX_VALUE - 64),
+                flags.integer("drain-ms", 5000, 0, 600_000));
+        return new NodeConfig(port, self, cluster, store, peers, tuning);
+    }
+
+    /** A member URL in the one form every node compares: scheme://host:port, no trailing slash. */
+    private static String normalize(String url) throws UsageException {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("'" + url + "' is not a URL");
+        }
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
+                || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
+            throw new UsageException("'" + url + "' is not of the form http://host:port");
+        }
+        return "http://" + uri.getHost() + ":" + uri.getPort();
+    }
+
+    private static void stopAll(List<Node> nodes) {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+            // Not through the logger: the JDK resets logging in its own shutdown hook.
+            System.err.println("dht: node " + nodes.get(i).url() + " stopped");
+        }
+    }
+
+    private static void printWelcome(List<Node> nodes) {
+        StringBuilder out = new StringBuilder("dht is serving:\n");
+        for (Node node : nodes) {
+            out.append("  ").append(node.url()).append('\n');
+        }
+        String first = nodes.get(0).url();
+        out.append("try:\n")
+                .append("  curl -X PUT --data-binary 'hello' '").append(first).append("/v0/entity?id=k1'\n")
+                .append("  curl '").append(nodes.get(nodes.size() - 1).url()).append("/v0/entity?id=k1'\n")
+                .append("  curl '").append(first).append("/v0/status'\n")
+                .append("stop with Ctrl-C (SIGTERM drains requests in flight and closes RocksDB)\n");
+        System.out.print(out);
+    }
+}

@@ -1,0 +1,119 @@
+package dht.cli;
+
+import dht.cluster.PeerClient;
+import dht.cluster.Ring;
+import dht.coordinator.Coordinator;
+import dht.coordinator.HybridClock;
+import dht.coordinator.LocalReplica;
+import dht.http.DhtServer;
+import dht.http.WorkerPool;
+import dht.storage.RocksStore;
+import one.nio.http.HttpServerConfig;
+import one.nio.os.NativeLibrary;
+import one.nio.server.AcceptorConfig;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** One running node: its store, ring, peer clients, coordinator and HTTP server, started and stopped together. */
+final class Node implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    // Held so the logger, and its level, outlive garbage collection.
+    private static final Logger NATIVE_LIBRARY_LOG = Logger.getLogger("one.nio.os.NativeLibrary");
+
+    static {
+        // one-nio's bundled libonenio.so needs glibc 2.38; where it cannot load, one-nio falls back
+        // to NIO sockets and logs a stack trace. Say it in one line instead.
+        NATIVE_LIBRARY_LOG.setLevel(Level.OFF);
+        LOG.log(System.Logger.Level.INFO, NativeLibrary.IS_SUPPORTED
+                ? "one-nio native sockets in use"
+                : "one-nio native sockets unavailable here (libonenio.so needs glibc 2.38); using Java NIO sockets");
+    }
+
+    private final NodeConfig config;
+    private final RocksStore store;
+    private final PeerClient[] peers;
+    private final DhtServer server;
+
+    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, DhtServer server) {
+        this.config = config;
+        this.store = store;
+        this.peers = peers;
+        this.server = server;
+    }
+
+    static Node start(NodeConfig config) throws UsageException {
+        NodeConfig.Tuning tuning = config.tuning();
+        Ring ring = new Ring(config.cluster(), tuning.partitions());
+        int self = ring.members().indexOf(config.self());
+        if (self < 0) {
+            throw new UsageException("--self " + config.self() + " is not among the --cluster members " + ring.members());
+        }
+        RocksStore store = RocksStore.open(config.store());
+        PeerClient[] peers = new PeerClient[ring.size()];
+        try {
+            for (int i = 0; i < peers.length; i++) {
+                if (i != self) {
+                    peers[i] = new PeerClient(ring.members().get(i), config.peers());
+                }
+            }
+            HybridClock clock = new HybridClock(System::currentTimeMillis);
+            LocalReplica local = new LocalReplica(store, clock);
+            Coordinator coordinator = new Coordinator(ring, self, local, peers, clock);
+            WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
+            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers);
+            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, workers, status::json,
+                    tuning.maxValueBytes());
+            server.start();
+            return new Node(config, store, peers, server);
+        } catch (IOException e) {
+            closeAll(peers);
+            store.close();
+            String reason = e instanceof BindException ? "port " + config.port() + " is busy or not bindable" : e.toString();
+            throw new UsageException("cannot listen on " + bindAddress(config) + ":" + config.port() + ": " + reason);
+        }
+    }
+
+    private static HttpServerConfig serverConfig(NodeConfig config) {
+        AcceptorConfig acceptor = new AcceptorConfig();
+        acceptor.address = bindAddress(config);
+        acceptor.port = config.port();
+        acceptor.reusePort = false;
+        HttpServerConfig server = new HttpServerConfig();
+        server.acceptors = new AcceptorConfig[] {acceptor};
+        server.selectors = config.tuning().selectors();
+        server.closeSessions = true;
+        return server;
+    }
+
+    /** The node listens on the host of its own URL: the address its peers and clients use. */
+    private static String bindAddress(NodeConfig config) {
+        return URI.create(config.self()).getHost();
+    }
+
+    String url() {
+        return config.self();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.drainAndStop(config.tuning().drainMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeAll(peers);
+        store.close();
+    }
+
+    private static void closeAll(PeerClient[] peers) {
+        for (PeerClient peer : peers) {
+            if (peer != null) {
+                peer.close();
+            }
+        }
+    }
+}

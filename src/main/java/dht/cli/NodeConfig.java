@@ -1,0 +1,32 @@
+package dht.cli;
+
+import dht.cluster.PeerSettings;
+import dht.storage.StoreSettings;
+
+import java.util.List;
+
+/**
+ * Everything one node is started with.
+ *
+ * @param port the port to listen on
+ * @param self this node's URL, one of {@code cluster}
+ * @param cluster every member's URL
+ * @param store how RocksDB is opened
+ * @param peers how peers are called
+ * @param tuning the thread, queue and ring settings
+ */
+record NodeConfig(int port, String self, List<String> cluster, StoreSettings store, PeerSettings peers, Tuning tuning) {
+
+    /**
+     * @param workers worker threads
+     * @param queue requests that may wait for a worker
+     * @param queueMillis longest wait for a worker
+     * @param selectors selector threads
+     * @param partitions the ring's virtual nodes
+     * @param maxValueBytes largest value accepted
+     * @param drainMillis how long a stopping node waits for requests in flight
+     */
+    record Tuning(int workers, int queue, int queueMillis, int selectors, int partitions, int maxValueBytes,
+                  int drainMillis) {
+    }
+}

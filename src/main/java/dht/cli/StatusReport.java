@@ -1,0 +1,62 @@
+package dht.cli;
+
+import dht.cluster.PeerClient;
+import dht.cluster.Ring;
+import dht.http.WorkerPool;
+import dht.storage.Store;
+
+import java.util.Locale;
+
+/** The JSON body of {@code GET /v0/status}: this node, the members and their ring shares, local storage. */
+final class StatusReport {
+    private final String self;
+    private final Ring ring;
+    private final PeerClient[] peers;
+    private final Store store;
+    private final WorkerPool workers;
+    private final long startedMillis = System.currentTimeMillis();
+
+    StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WorkerPool workers) {
+        this.self = self;
+        this.ring = ring;
+        this.peers = peers;
+        this.store = store;
+        this.workers = workers;
+    }
+
+    String json() {
+        StringBuilder out = new StringBuilder(256);
+        out.append("{\"self\":").append(quote(self))
+                .append(",\"uptimeSeconds\":").append((System.currentTimeMillis() - startedMillis) / 1000)
+                .append(",\"members\":[");
+        for (int i = 0; i < ring.size(); i++) {
+            String url = ring.members().get(i);
+            boolean isSelf = url.equals(self);
+            out.append(i == 0 ? "" : ",")
+                    .append("{\"url\":").append(quote(url))
+                    .append(",\"self\":").append(isSelf)
+                    .append(",\"share\":").append(String.format(Locale.ROOT, "%.4f", ring.share(i)))
+                    .append(",\"down\":").append(!isSelf && peers[i].isDown())
+                    .append('}');
+        }
+        out.append("],\"storage\":{\"estimatedKeys\":").append(store.estimatedKeys())
+                .append(",\"diskBytes\":").append(store.diskBytes())
+                .append("},\"queuedRequests\":").append(workers.queued())
+                .append('}');
+        return out.toString();
+    }
+
+    private static String quote(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,214 @@
+package dht.http;
+
+import dht.cluster.PeerClient;
+import dht.coordinator.Coordinator;
+import dht.coordinator.LocalReplica;
+import dht.coordinator.Outcome;
+import dht.coordinator.Replication;
+import dht.storage.Record;
+import dht.storage.RecordCodec;
+import dht.storage.StorageException;
+import one.nio.http.HttpServer;
+import one.nio.http.HttpServerConfig;
+import one.nio.http.HttpSession;
+import one.nio.http.Request;
+import one.nio.http.Response;
+import one.nio.net.Socket;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A node's HTTP front: routes and validates on the selector thread, then hands the work to the
+ * {@link WorkerPool}; the response goes out from whichever thread settles the request.
+ *
+ * <pre>
+ * /v0/entity?id=ID            GET, PUT, DELETE   the client API, coordinated across replicas
+ * /v0/internal/entity?id=ID   GET, PUT           a peer's replica call, served locally, never forwarded
+ * /v0/status                  GET                this node's view of the cluster, as JSON
+ * </pre>
+ */
+public final class DhtServer extends HttpServer {
+    private static final System.Logger LOG = System.getLogger(DhtServer.class.getName());
+    private static final String ENTITY_PATH = "/v0/entity";
+    private static final String STATUS_PATH = "/v0/status";
+
+    // fixed after construction
+    private final Coordinator coordinator;
+    private final LocalReplica local;
+    private final WorkerPool workers;
+    private final Supplier<String> status;
+    private final int maxValueBytes;
+
+    // any thread
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+
+    public DhtServer(HttpServerConfig config, Coordinator coordinator, LocalReplica local, WorkerPool workers,
+                     Supplier<String> status, int maxValueBytes) throws IOException {
+        super(config);
+        this.coordinator = coordinator;
+        this.local = local;
+        this.workers = workers;
+        this.status = status;
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    @Override
+    public HttpSession createSession(Socket socket) {
+        // Internal writes carry the record header on top of the largest value.
+        return new DhtSession(socket, this, maxValueBytes + RecordCodec.HEADER_BYTES);
+    }
+
+    @Override
+    public void handleRequest(Request request, HttpSession session) throws IOException {
+        if (draining) {
+            session.sendResponse(Responses.overloaded("node is stopping"));
+            return;
+        }
+        try {
+            switch (request.getPath()) {
+                case ENTITY_PATH -> entity(request, session);
+                case PeerClient.INTERNAL_PATH -> internal(request, session);
+                case STATUS_PATH -> status(request, session);
+                default -> throw new BadRequest(Response.BAD_REQUEST, "unknown path " + request.getPath());
+            }
+        } catch (BadRequest e) {
+            LOG.log(System.Logger.Level.DEBUG, "bad request {0}: {1}", request.getURI(), e.getMessage());
+            Response response = Responses.text(e.status(), e.getMessage());
+            if (e.status().equals(Response.METHOD_NOT_ALLOWED)) {
+                response.addHeader("Allow: " + allowedMethods(request.getPath()));
+            }
+            session.sendResponse(response);
+        }
+    }
+
+    private void entity(Request request, HttpSession session) throws BadRequest {
+        int method = request.getMethod();
+        if (method != Request.METHOD_GET && method != Request.METHOD_PUT && method != Request.METHOD_DELETE) {
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + ENTITY_PATH);
+        }
+        byte[] key = QueryParams.id(request.getURI());
+        Replication replication = Replication.SINGLE;
+        switch (method) {
+            case Request.METHOD_GET -> dispatch(session, () -> coordinator.get(key, replication).thenApply(Responses::of));
+            case Request.METHOD_PUT -> {
+                byte[] value = body(request, maxValueBytes);
+                dispatch(session, () -> coordinator.put(key, value, replication).thenApply(Responses::of));
+            }
+            default -> dispatch(session, () -> coordinator.delete(key, replication).thenApply(Responses::of));
+        }
+    }
+
+    private void internal(Request request, HttpSession session) throws BadRequest {
+        int method = request.getMethod();
+        if (method != Request.METHOD_GET && method != Request.METHOD_PUT) {
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + PeerClient.INTERNAL_PATH);
+        }
+        byte[] key = QueryParams.id(request.getURI());
+        if (method == Request.METHOD_GET) {
+            dispatch(session, () -> CompletableFuture.completedFuture(replicaRead(key)));
+            return;
+        }
+        Record record = decodeRecord(body(request, maxValueBytes + RecordCodec.HEADER_BYTES));
+        dispatch(session, () -> CompletableFuture.completedFuture(replicaWrite(key, record)));
+    }
+
+    private Response replicaRead(byte[] key) {
+        try {
+            Record record = local.read(key);
+            return record == null ? new Response(Response.NOT_FOUND, Response.EMPTY)
+                    : new Response(Response.OK, RecordCodec.encode(record));
+        } catch (StorageException e) {
+            return Responses.of(new Outcome.StorageFailed(e.getMessage()));
+        }
+    }
+
+    private Response replicaWrite(byte[] key, Record record) {
+        try {
+            local.write(key, record);
+            return new Response(Response.CREATED, Response.EMPTY);
+        } catch (StorageException e) {
+            return Responses.of(new Outcome.StorageFailed(e.getMessage()));
+        }
+    }
+
+    private static Record decodeRecord(byte[] body) throws BadRequest {
+        try {
+            return RecordCodec.decode(body);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Response.BAD_REQUEST, "bad record: " + e.getMessage());
+        }
+    }
+
+    private void status(Request request, HttpSession session) throws BadRequest {
+        if (request.getMethod() != Request.METHOD_GET) {
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + STATUS_PATH);
+        }
+        dispatch(session, () -> CompletableFuture.completedFuture(Responses.json(status.get())));
+    }
+
+    private static byte[] body(Request request, int limit) throws BadRequest {
+        if (request.getHeader("Transfer-Encoding:") != null) {
+            throw new BadRequest(Response.LENGTH_REQUIRED, "chunked request bodies are not supported; send Content-Length");
+        }
+        byte[] body = request.getBody();
+        if (body == null) {
+            return Response.EMPTY;
+        }
+        if (body.length > limit) {
+            throw new BadRequest(Response.REQUEST_ENTITY_TOO_LARGE, "body is larger than " + limit + " bytes");
+        }
+        return body;
+    }
+
+    private static String allowedMethods(String path) {
+        return switch (path) {
+            case ENTITY_PATH -> "GET, PUT, DELETE";
+            case PeerClient.INTERNAL_PATH -> "GET, PUT";
+            default -> "GET";
+        };
+    }
+
+    private void dispatch(HttpSession session, Supplier<CompletableFuture<Response>> work) {
+        inFlight.incrementAndGet();
+        workers.execute(() -> {
+            CompletableFuture<Response> response;
+            try {
+                response = work.get();
+            } catch (RuntimeException e) {
+                response = CompletableFuture.failedFuture(e);
+            }
+            response.whenComplete((ok, failure) -> send(session, ok != null ? ok : internalError(failure)));
+        }, reason -> send(session, Responses.overloaded(reason)));
+    }
+
+    private static Response internalError(Throwable failure) {
+        LOG.log(System.Logger.Level.ERROR, "request failed", failure);
+        return Responses.text(Response.INTERNAL_ERROR, "internal error: " + failure);
+    }
+
+    private void send(HttpSession session, Response response) {
+        try {
+            session.sendResponse(response);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "client went away: {0}", e.toString());
+            session.scheduleClose();
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Refuses new requests, waits up to the timeout for those in flight, then stops the server. */
+    public void drainAndStop(long timeoutMillis) throws InterruptedException {
+        draining = true;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        stop();
+        workers.shutdown(timeoutMillis);
+    }
+}

@@ -1,0 +1,62 @@
+package dht.http;
+
+import dht.cluster.PercentEncoding;
+import one.nio.http.Response;
+
+/**
+ * Reads parameters from a request URI's query string without building a map: requests carry one
+ * or two parameters, and this runs on the selector thread for every request.
+ */
+final class QueryParams {
+    static final int MAX_ID_BYTES = 1024;
+
+    private QueryParams() {
+    }
+
+    /** The percent-decoded UTF-8 bytes of the one {@code id} parameter. */
+    static byte[] id(String uri) throws BadRequest {
+        byte[] id = bytes(uri, "id");
+        if (id == null || id.length == 0) {
+            throw new BadRequest(Response.BAD_REQUEST, "missing or empty id");
+        }
+        if (id.length > MAX_ID_BYTES) {
+            throw new BadRequest(Response.REQUEST_URI_TOO_LONG, "id is longer than " + MAX_ID_BYTES + " bytes");
+        }
+        return id;
+    }
+
+    /** The decoded value of the parameter, null when absent; a repeated parameter is refused. */
+    static byte[] bytes(String uri, String name) throws BadRequest {
+        int query = uri.indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        byte[] found = null;
+        int start = query + 1;
+        while (start <= uri.length()) {
+            int end = uri.indexOf('&', start);
+            if (end < 0) {
+                end = uri.length();
+            }
+            int nameEnd = start + name.length();
+            if (nameEnd < end && uri.charAt(nameEnd) == '=' && uri.startsWith(name, start)) {
+                if (found != null) {
+                    throw new BadRequest(Response.BAD_REQUEST, "parameter " + name + " is repeated");
+                }
+                found = decode(uri, nameEnd + 1, end, name);
+            } else if (nameEnd == end && uri.startsWith(name, start)) {
+                throw new BadRequest(Response.BAD_REQUEST, "parameter " + name + " has no value");
+            }
+            start = end + 1;
+        }
+        return found;
+    }
+
+    private static byte[] decode(String uri, int from, int to, String name) throws BadRequest {
+        try {
+            return PercentEncoding.decode(uri, from, to);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Response.BAD_REQUEST, "parameter " + name + ": " + e.getMessage());
+        }
+    }
+}

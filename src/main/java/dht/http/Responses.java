@@ -1,0 +1,54 @@
+package dht.http;
+
+import dht.coordinator.Outcome;
+import one.nio.http.Response;
+
+import java.nio.charset.StandardCharsets;
+
+/** The one place where outcomes and refusals become HTTP statuses. */
+final class Responses {
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private Responses() {
+    }
+
+    static Response of(Outcome outcome) {
+        if (outcome instanceof Outcome.Found found) {
+            return new Response(Response.OK, found.value());
+        }
+        if (outcome instanceof Outcome.NotFound) {
+            return new Response(Response.NOT_FOUND, Response.EMPTY);
+        }
+        if (outcome instanceof Outcome.Stored) {
+            return new Response(Response.CREATED, Response.EMPTY);
+        }
+        if (outcome instanceof Outcome.Deleted) {
+            return new Response(Response.ACCEPTED, Response.EMPTY);
+        }
+        if (outcome instanceof Outcome.NotEnoughReplicas failed) {
+            return text(Response.GATEWAY_TIMEOUT, "Not Enough Replicas: "
+                    + failed.answered() + " of " + failed.needed() + " answered; " + failed.cause());
+        }
+        Outcome.StorageFailed failed = (Outcome.StorageFailed) outcome;
+        return text(Response.INTERNAL_ERROR, "storage failed: " + failed.cause());
+    }
+
+    /** A short plain-text reason, the body of every refusal. */
+    static Response text(String status, String reason) {
+        Response response = new Response(status, (reason + "\n").getBytes(StandardCharsets.UTF_8));
+        response.addHeader("Content-Type: text/plain; charset=utf-8");
+        return response;
+    }
+
+    static Response overloaded(String reason) {
+        Response response = text(Response.SERVICE_UNAVAILABLE, reason);
+        response.addHeader("Retry-After: " + RETRY_AFTER_SECONDS);
+        return response;
+    }
+
+    static Response json(String body) {
+        Response response = new Response(Response.OK, body.getBytes(StandardCharsets.UTF_8));
+        response.addHeader("Content-Type: application/json");
+        return response;
+    }
+}

@@ -1,0 +1,58 @@
+package dht.http;
+
+import dht.cluster.Threads;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bounded pool that runs requests off the selector threads. It refuses instead of queueing
+ * without limit: a task is refused when the queue is full, or when it waited in the queue longer
+ * than the deadline (its client has likely given up, and serving it would only delay the rest).
+ */
+public final class WorkerPool {
+    // fixed after construction
+    private final ThreadPoolExecutor executor;
+    private final long maxQueueNanos;
+
+    public WorkerPool(int threads, int queueCapacity, long maxQueueMillis) {
+        this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
+                new ArrayBlockingQueue<>(queueCapacity), Threads.daemon("worker"), new ThreadPoolExecutor.AbortPolicy());
+        this.maxQueueNanos = TimeUnit.MILLISECONDS.toNanos(maxQueueMillis);
+    }
+
+    /**
+     * Runs {@code task} on a worker, or {@code refused} with the reason: at once on this thread when
+     * the queue is full, or later on the worker when the task waited past the deadline.
+     */
+    void execute(Runnable task, Refusal refused) {
+        long queuedAt = System.nanoTime();
+        try {
+            executor.execute(() -> {
+                if (System.nanoTime() - queuedAt > maxQueueNanos) {
+                    refused.refuse("waited in the queue past its deadline");
+                } else {
+                    task.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refused.refuse(executor.isShutdown() ? "node is stopping" : "worker queue is full");
+        }
+    }
+
+    public int queued() {
+        return executor.getQueue().size();
+    }
+
+    void shutdown(long timeoutMillis) throws InterruptedException {
+        executor.shutdown();
+        executor.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @FunctionalInterface
+    interface Refusal {
+        void refuse(String reason);
+    }
+}

@@ -1,0 +1,18 @@
+package dht.storage;
+
+/** A node's local key-value storage: records by key, durable once a call returns. */
+public interface Store extends AutoCloseable {
+
+    /** The record under the key, a tombstone included, or null when the key was never written. */
+    Record get(byte[] key);
+
+    void put(byte[] key, Record record);
+
+    /** RocksDB's own estimate, which counts tombstones and overwritten keys until compaction. */
+    long estimatedKeys();
+
+    long diskBytes();
+
+    @Override
+    void close();
+}
