@@ -128,7 +128,7 @@ public final class Main {
     }
 
     private static void printWelcome(List<Node> nodes) {
-        StringBuilder out = new StringBuilder("dht is serving:\n");
+        StringBuilder out = new StringBuilder("dht is serving on " + Node.sockets() + ":\n");
         for (Node node : nodes) {
             out.append("  ").append(node.url()).append('\n');
         }

@@ -8,6 +8,7 @@ import dht.coordinator.LocalReplica;
 import dht.http.DhtServer;
 import dht.http.WorkerPool;
 import dht.storage.RocksStore;
+import dht.storage.Store;
 import one.nio.http.HttpServerConfig;
 import one.nio.os.NativeLibrary;
 import one.nio.server.AcceptorConfig;
@@ -15,22 +16,25 @@ import one.nio.server.AcceptorConfig;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** One running node: its store, ring, peer clients, coordinator and HTTP server, started and stopped together. */
 final class Node implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Node.class.getName());
     // Held so the logger, and its level, outlive garbage collection.
     private static final Logger NATIVE_LIBRARY_LOG = Logger.getLogger("one.nio.os.NativeLibrary");
 
     static {
         // one-nio's bundled libonenio.so needs glibc 2.38; where it cannot load, one-nio falls back
-        // to NIO sockets and logs a stack trace. Say it in one line instead.
+        // to NIO sockets and logs a stack trace. The welcome banner says it in one line instead.
         NATIVE_LIBRARY_LOG.setLevel(Level.OFF);
-        LOG.log(System.Logger.Level.INFO, NativeLibrary.IS_SUPPORTED
-                ? "one-nio native sockets in use"
-                : "one-nio native sockets unavailable here (libonenio.so needs glibc 2.38); using Java NIO sockets");
+    }
+
+    /** Which socket implementation one-nio runs on here, for the welcome banner. */
+    static String sockets() {
+        return NativeLibrary.IS_SUPPORTED ? "one-nio native sockets"
+                : "Java NIO sockets (one-nio's native library needs glibc 2.38)";
     }
 
     private final NodeConfig config;
@@ -46,6 +50,11 @@ final class Node implements AutoCloseable {
     }
 
     static Node start(NodeConfig config) throws UsageException {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /** Starts a node whose requests reach RocksDB through {@code storeWrapper}: the seam for fault tests. */
+    static Node start(NodeConfig config, UnaryOperator<Store> storeWrapper) throws UsageException {
         NodeConfig.Tuning tuning = config.tuning();
         Ring ring = new Ring(config.cluster(), tuning.partitions());
         int self = ring.members().indexOf(config.self());
@@ -61,7 +70,7 @@ final class Node implements AutoCloseable {
                 }
             }
             HybridClock clock = new HybridClock(System::currentTimeMillis);
-            LocalReplica local = new LocalReplica(store, clock);
+            LocalReplica local = new LocalReplica(storeWrapper.apply(store), clock);
             Coordinator coordinator = new Coordinator(ring, self, local, peers, clock);
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
             StatusReport status = new StatusReport(config.self(), ring, peers, store, workers);

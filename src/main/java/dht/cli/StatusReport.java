@@ -14,6 +14,7 @@ final class StatusReport {
     private final PeerClient[] peers;
     private final Store store;
     private final WorkerPool workers;
+    private final String[] shares;
     private final long startedMillis = System.currentTimeMillis();
 
     StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WorkerPool workers) {
@@ -22,6 +23,10 @@ final class StatusReport {
         this.peers = peers;
         this.store = store;
         this.workers = workers;
+        this.shares = new String[ring.size()];
+        for (int i = 0; i < shares.length; i++) {
+            shares[i] = String.format(Locale.ROOT, "%.4f", ring.share(i));
+        }
     }
 
     String json() {
@@ -35,7 +40,7 @@ final class StatusReport {
             out.append(i == 0 ? "" : ",")
                     .append("{\"url\":").append(quote(url))
                     .append(",\"self\":").append(isSelf)
-                    .append(",\"share\":").append(String.format(Locale.ROOT, "%.4f", ring.share(i)))
+                    .append(",\"share\":").append(shares[i])
                     .append(",\"down\":").append(!isSelf && peers[i].isDown())
                     .append('}');
         }

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * <pre>
  * /v0/entity?id=ID            GET, PUT, DELETE   the client API, coordinated across replicas
  * /v0/internal/entity?id=ID   GET, PUT           a peer's replica call, served locally, never forwarded
- * /v0/status                  GET                this node's view of the cluster, as JSON
+ * /v0/status                  GET                this node's view of the cluster, as JSON, even when overloaded
  * </pre>
  */
 public final class DhtServer extends HttpServer {
@@ -147,7 +147,8 @@ public final class DhtServer extends HttpServer {
         if (request.getMethod() != Request.METHOD_GET) {
             throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + STATUS_PATH);
         }
-        dispatch(session, () -> CompletableFuture.completedFuture(Responses.json(status.get())));
+        // Answered on the selector thread, so an overloaded node can still say how it is doing.
+        send(session, Responses.json(status.get()));
     }
 
     private static byte[] body(Request request, int limit) throws BadRequest {
@@ -181,8 +182,14 @@ public final class DhtServer extends HttpServer {
             } catch (RuntimeException e) {
                 response = CompletableFuture.failedFuture(e);
             }
-            response.whenComplete((ok, failure) -> send(session, ok != null ? ok : internalError(failure)));
-        }, reason -> send(session, Responses.overloaded(reason)));
+            response.whenComplete((ok, failure) -> {
+                send(session, ok != null ? ok : internalError(failure));
+                inFlight.decrementAndGet();
+            });
+        }, reason -> {
+            send(session, Responses.overloaded(reason));
+            inFlight.decrementAndGet();
+        });
     }
 
     private static Response internalError(Throwable failure) {
@@ -196,8 +203,6 @@ public final class DhtServer extends HttpServer {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "client went away: {0}", e.toString());
             session.scheduleClose();
-        } finally {
-            inFlight.decrementAndGet();
         }
     }
 

@@ -10,10 +10,8 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * The {@link Store} on RocksDB: LZ4-compressed blocks, bloom filters, a bounded off-heap cache.
@@ -31,16 +29,14 @@ public final class RocksStore implements Store {
         RocksDB.loadLibrary();
     }
 
-    private final Path dir;
     private final LRUCache cache;
     private final BloomFilter bloom;
     private final Options options;
     private final WriteOptions writeOptions;
     private final RocksDB db;
 
-    private RocksStore(Path dir, LRUCache cache, BloomFilter bloom, Options options, WriteOptions writeOptions,
+    private RocksStore(LRUCache cache, BloomFilter bloom, Options options, WriteOptions writeOptions,
                        RocksDB db) {
-        this.dir = dir;
         this.cache = cache;
         this.bloom = bloom;
         this.options = options;
@@ -77,7 +73,7 @@ public final class RocksStore implements Store {
         WriteOptions writeOptions = new WriteOptions().setSync(settings.fsync());
         try {
             RocksDB db = RocksDB.open(options, dir.toString());
-            return new RocksStore(dir, cache, bloom, options, writeOptions, db);
+            return new RocksStore(cache, bloom, options, writeOptions, db);
         } catch (RocksDBException e) {
             writeOptions.close();
             options.close();
@@ -108,28 +104,20 @@ public final class RocksStore implements Store {
 
     @Override
     public long estimatedKeys() {
+        return longProperty("rocksdb.estimate-num-keys");
+    }
+
+    private long longProperty(String name) {
         try {
-            return db.getLongProperty("rocksdb.estimate-num-keys");
+            return db.getLongProperty(name);
         } catch (RocksDBException e) {
-            throw new StorageException("cannot read key estimate: " + e.getMessage(), e);
+            throw new StorageException("cannot read " + name + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public long diskBytes() {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(RocksStore::sizeOrZero).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long sizeOrZero(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0; // deleted by a compaction while we walked
-        }
+        return longProperty("rocksdb.total-sst-files-size");
     }
 
     @Override

@@ -11,6 +11,7 @@ public interface Store extends AutoCloseable {
     /** RocksDB's own estimate, which counts tombstones and overwritten keys until compaction. */
     long estimatedKeys();
 
+    /** The size of the table files on disk; the WAL, bounded by the memtables, is not counted. */
     long diskBytes();
 
     @Override

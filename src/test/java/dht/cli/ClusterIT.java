@@ -1,0 +1,223 @@
+package dht.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterIT {
+    private TestCluster cluster;
+
+    @BeforeEach
+    void startCluster() throws Exception {
+        cluster = new TestCluster(3, "--max-value-bytes", "65536", "--peer-timeout-ms", "1000");
+    }
+
+    @AfterEach
+    void stopCluster() throws Exception {
+        cluster.close();
+    }
+
+    @Test
+    void entity_everyStatusCode() {
+        String k = cluster.entity(0, "status-key");
+        assertEquals(404, Http.get(k).statusCode());
+        assertEquals(201, Http.put(k, "v1").statusCode());
+        HttpResponse<byte[]> got = Http.get(k);
+        assertEquals(200, got.statusCode());
+        assertEquals("v1", Http.text(got));
+        assertEquals(202, Http.delete(k).statusCode());
+        assertEquals(404, Http.get(k).statusCode());
+        assertEquals(202, Http.delete(cluster.entity(1, "never-written")).statusCode());
+
+        assertEquals(201, Http.put(k, new byte[0]).statusCode());
+        got = Http.get(k);
+        assertEquals(200, got.statusCode());
+        assertEquals(0, got.body().length);
+
+        String base = cluster.urls.get(1);
+        assertEquals(400, Http.get(base + "/v0/entity").statusCode());
+        assertEquals(400, Http.get(base + "/v0/entity?id=").statusCode());
+        HttpResponse<byte[]> post = Http.send("POST", base + "/v0/entity?id=x", new byte[] {1});
+        assertEquals(405, post.statusCode());
+        assertEquals("GET, PUT, DELETE", post.headers().firstValue("Allow").orElse(""));
+        assertEquals(400, Http.get(base + "/v0/nowhere").statusCode());
+        assertEquals(413, Http.put(k, new byte[65537]).statusCode());
+        assertEquals(201, Http.put(k, new byte[65536]).statusCode());
+        assertEquals(414, Http.get(base + "/v0/entity?id=" + "x".repeat(1025)).statusCode());
+        assertEquals(400, Http.get(base + "/v0/entity?id=%E0%A4").statusCode());
+    }
+
+    @Test
+    void status_reportsSelfMembersSharesAndStorage() {
+        HttpResponse<byte[]> status = Http.get(cluster.urls.get(2) + "/v0/status");
+        assertEquals(200, status.statusCode());
+        assertEquals("application/json", status.headers().firstValue("Content-Type").orElse(""));
+        String json = Http.text(status);
+        assertTrue(json.contains("\"self\":\"" + cluster.urls.get(2) + "\""), json);
+        for (String url : cluster.urls) {
+            assertTrue(json.contains("\"url\":\"" + url + "\""), json);
+        }
+        assertTrue(json.contains("\"share\":0.33"), json);
+        assertTrue(json.contains("\"estimatedKeys\":") && json.contains("\"diskBytes\":")
+                && json.contains("\"uptimeSeconds\":"), json);
+        assertEquals(405, Http.delete(cluster.urls.get(2) + "/v0/status").statusCode());
+    }
+
+    @Test
+    void entity_writtenThroughAnyNode_readsBackThroughEveryNode() {
+        Random random = new Random(7);
+        for (int i = 0; i < 60; i++) {
+            byte[] value = new byte[random.nextInt(2000)];
+            random.nextBytes(value);
+            assertEquals(201, Http.put(cluster.entity(i % 3, "any-" + i), value).statusCode());
+            for (int node = 0; node < 3; node++) {
+                HttpResponse<byte[]> got = Http.get(cluster.entity(node, "any-" + i));
+                assertEquals(200, got.statusCode(), "key any-" + i + " through node " + node);
+                assertArrayEquals(value, got.body());
+            }
+        }
+    }
+
+    @Test
+    void entity_percentEncodedIds_areTheDecodedKeys() {
+        assertEquals(201, Http.put(cluster.entity(0, "a%2Fb"), "slash").statusCode());
+        assertEquals("slash", Http.text(Http.get(cluster.entity(1, "a/b"))));
+        assertEquals(201, Http.put(cluster.entity(0, "k%26x"), "amp").statusCode());
+        assertEquals(404, Http.get(cluster.entity(2, "k")).statusCode());
+        assertEquals("amp", Http.text(Http.get(cluster.entity(2, "k%26x"))));
+        assertEquals(201, Http.put(cluster.entity(1, "%D0%BA%D0%BB%D1%8E%D1%87"), "utf8").statusCode());
+        assertEquals("utf8", Http.text(Http.get(cluster.entity(2, "%D0%BA%D0%BB%D1%8E%D1%87"))));
+    }
+
+    @Test
+    void entity_twoThousandKeysConcurrently_allReadBack() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> puts = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                int n = i;
+                puts.add(clients.submit(() -> Http.put(cluster.entity(n % 3, "c" + n), "value-" + n).statusCode()));
+            }
+            for (Future<Integer> put : puts) {
+                assertEquals(201, put.get());
+            }
+            List<Future<String>> gets = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                int n = i;
+                gets.add(clients.submit(() -> Http.text(Http.get(cluster.entity((n + 1) % 3, "c" + n)))));
+            }
+            for (int i = 0; i < 2000; i++) {
+                assertEquals("value-" + i, gets.get(i).get());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void stoppedMember_itsKeysFailFastElsewhereWork_andRestartKeepsItsData() throws Exception {
+        List<String> onStopped = new ArrayList<>();
+        List<String> onOthers = new ArrayList<>();
+        for (int i = 0; onStopped.size() < 20 || onOthers.size() < 20; i++) {
+            String id = "fail-" + i;
+            (cluster.ownerOf(id) == 2 ? onStopped : onOthers).add(id);
+            assertEquals(201, Http.put(cluster.entity(i % 3, id), id).statusCode());
+        }
+        cluster.stop(2);
+
+        for (String id : onStopped) {
+            long started = System.nanoTime();
+            HttpResponse<byte[]> response = Http.get(cluster.entity(0, id));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(504, response.statusCode(), id);
+            assertTrue(millis < 1500, "answer for " + id + " took " + millis + " ms");
+        }
+        for (String id : onOthers) {
+            assertEquals(id, Http.text(Http.get(cluster.entity(1, id))));
+            assertEquals(201, Http.put(cluster.entity(0, id), id + "-2").statusCode());
+        }
+
+        cluster.start(2);
+        String first = onStopped.get(0);
+        assertTrue(TestCluster.eventually(5000, () -> Http.get(cluster.entity(0, first)).statusCode() == 200),
+                "the restarted member's keys are served again");
+        for (String id : onStopped) {
+            assertEquals(id, Http.text(Http.get(cluster.entity(1, id))));
+        }
+    }
+
+    @Test
+    void internalEndpoint_servesLocallyAndNeverForwards() {
+        String id = "internal-key";
+        int owner = cluster.ownerOf(id);
+        int other = (owner + 1) % 3;
+        assertEquals(201, Http.put(cluster.entity(other, id), "client").statusCode());
+
+        String internal = cluster.urls.get(other) + "/v0/internal/entity?id=" + id;
+        assertEquals(404, Http.get(internal).statusCode(), "a non-owner has no local copy");
+        byte[] record = Http.get(cluster.urls.get(owner) + "/v0/internal/entity?id=" + id).body();
+        assertEquals(201, Http.put(internal, record).statusCode());
+        assertEquals(200, Http.get(internal).statusCode(), "stored on the node that was asked");
+        assertEquals(400, Http.put(internal, new byte[] {9, 9}).statusCode(), "a malformed record is refused");
+        assertEquals(405, Http.delete(internal).statusCode());
+    }
+
+    @Test
+    void malformedRequests_getAnErrorOrAClose_andTheNodeKeepsServing() throws Exception {
+        URI node = URI.create(cluster.urls.get(0));
+        String[] bad = {
+                "GARBAGE\r\n\r\n",
+                "GET /v0/entity?id=x HTTP/1.1\r\nHost: a\r\nX-Long: " + "y".repeat(70_000) + "\r\n\r\n",
+                "PUT /v0/entity?id=x HTTP/1.1\r\nContent-Length: banana\r\n\r\n",
+                "PUT /v0/entity?id=x HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+        };
+        for (String request : bad) {
+            String answer = exchange(node, request);
+            assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 4"), "answer to a malformed request: " + answer);
+            assertEquals(201, Http.put(cluster.entity(0, "after-bad"), "ok").statusCode());
+        }
+        String chunked = exchange(node, "PUT /v0/entity?id=x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        assertTrue(chunked.startsWith("HTTP/1.1 411"), chunked);
+    }
+
+    /** Sends raw bytes and returns what came back before the server closed or went quiet. */
+    private static String exchange(URI node, String request) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(node.getHost(), node.getPort()), 2000);
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (java.io.IOException e) {
+                return ""; // closed on us mid-request: also a refusal
+            }
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[512];
+            try {
+                int n = in.read(buffer);
+                return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dht.cli;
+
+import dht.storage.Record;
+import dht.storage.StorageException;
+import dht.storage.Store;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** A store that can hold every write at a gate, or fail every write, in front of the real one. */
+final class FaultStore implements Store {
+    private final Store real;
+    private volatile CountDownLatch gate;
+    private volatile boolean failWrites;
+
+    FaultStore(Store real) {
+        this.real = real;
+    }
+
+    void closeGate() {
+        gate = new CountDownLatch(1);
+    }
+
+    void openGate() {
+        CountDownLatch waiting = gate;
+        if (waiting != null) {
+            waiting.countDown();
+        }
+    }
+
+    void failWrites(boolean fail) {
+        failWrites = fail;
+    }
+
+    @Override
+    public Record get(byte[] key) {
+        return real.get(key);
+    }
+
+    @Override
+    public void put(byte[] key, Record record) {
+        CountDownLatch waiting = gate;
+        if (waiting != null) {
+            try {
+                waiting.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failWrites) {
+            throw new StorageException("injected write fault", null);
+        }
+        real.put(key, record);
+    }
+
+    @Override
+    public long estimatedKeys() {
+        return real.estimatedKeys();
+    }
+
+    @Override
+    public long diskBytes() {
+        return real.diskBytes();
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}

@@ -1,0 +1,58 @@
+package dht.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A plain HTTP/1.1 client for tests: what curl would do, with ids percent-encoded by the caller. */
+final class Http {
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    private Http() {
+    }
+
+    static HttpResponse<byte[]> send(String method, String url, byte[] body) {
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, publisher)
+                .build();
+        try {
+            return CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static HttpResponse<byte[]> get(String url) {
+        return send("GET", url, null);
+    }
+
+    static HttpResponse<byte[]> put(String url, byte[] body) {
+        return send("PUT", url, body);
+    }
+
+    static HttpResponse<byte[]> put(String url, String body) {
+        return put(url, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static HttpResponse<byte[]> delete(String url) {
+        return send("DELETE", url, null);
+    }
+
+    static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,104 @@
+package dht.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OverloadIT {
+    private final List<FaultStore> stores = new ArrayList<>();
+    private TestCluster cluster;
+    private final ExecutorService clients = Executors.newFixedThreadPool(16);
+
+    private void start(String... flags) throws Exception {
+        cluster = new TestCluster(1, List.of(flags), real -> {
+            FaultStore store = new FaultStore(real);
+            stores.add(store);
+            return store;
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        stores.forEach(store -> store.openGate());
+        clients.shutdownNow();
+        cluster.close();
+    }
+
+    private List<CompletableFuture<HttpResponse<byte[]>>> burst(int count) {
+        List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String url = cluster.entity(0, "burst-" + i);
+            answers.add(CompletableFuture.supplyAsync(() -> Http.put(url, "v"), clients));
+        }
+        return answers;
+    }
+
+    @Test
+    void fullQueue_answers503WithRetryAfter_thenRecovers() throws Exception {
+        start("--workers", "1", "--queue", "1", "--queue-ms", "60000");
+        FaultStore store = stores.get(0);
+        store.closeGate();
+        List<CompletableFuture<HttpResponse<byte[]>>> answers = burst(12);
+
+        int refused = 0;
+        assertTrue(TestCluster.eventually(10_000, () -> answers.stream().filter(CompletableFuture::isDone).count() >= 10),
+                "ten of twelve answered while the store is held");
+        for (CompletableFuture<HttpResponse<byte[]>> answer : answers) {
+            if (answer.isDone()) {
+                HttpResponse<byte[]> response = answer.join();
+                assertEquals(503, response.statusCode());
+                assertEquals("1", response.headers().firstValue("Retry-After").orElse(""));
+                refused++;
+            }
+        }
+        assertEquals(10, refused);
+
+        store.openGate();
+        assertTrue(TestCluster.eventually(10_000, () -> answers.stream().allMatch(CompletableFuture::isDone)));
+        assertEquals(2, answers.stream().filter(f -> f.join().statusCode() == 201).count());
+        assertEquals(201, Http.put(cluster.entity(0, "after"), "ok").statusCode());
+        assertEquals("ok", Http.text(Http.get(cluster.entity(0, "after"))));
+    }
+
+    @Test
+    void requestThatWaitedPastTheDeadline_answers503() throws Exception {
+        start("--workers", "1", "--queue", "100", "--queue-ms", "200");
+        FaultStore store = stores.get(0);
+        store.closeGate();
+        List<CompletableFuture<HttpResponse<byte[]>>> answers = burst(5);
+        assertTrue(TestCluster.eventually(5000, () -> queued() == 4), "four requests queued");
+        Thread.sleep(300); // let the queued ones outlive their 200 ms deadline, the point of this test
+        store.openGate();
+        assertTrue(TestCluster.eventually(10_000, () -> answers.stream().allMatch(CompletableFuture::isDone)));
+        assertEquals(1, answers.stream().filter(f -> f.join().statusCode() == 201).count());
+        assertEquals(4, answers.stream().filter(f -> f.join().statusCode() == 503).count());
+    }
+
+    private int queued() {
+        String status = Http.text(Http.get(cluster.urls.get(0) + "/v0/status"));
+        int at = status.indexOf("\"queuedRequests\":") + "\"queuedRequests\":".length();
+        return Integer.parseInt(status.substring(at, status.indexOf('}', at)));
+    }
+
+    @Test
+    void storageFault_answers500_andTheNodeKeepsServingReads() throws Exception {
+        start();
+        assertEquals(201, Http.put(cluster.entity(0, "kept"), "v").statusCode());
+        stores.get(0).failWrites(true);
+        HttpResponse<byte[]> failed = Http.put(cluster.entity(0, "lost"), "v");
+        assertEquals(500, failed.statusCode());
+        assertTrue(Http.text(failed).contains("injected write fault"));
+        assertEquals("v", Http.text(Http.get(cluster.entity(0, "kept"))));
+        stores.get(0).failWrites(false);
+        assertEquals(201, Http.put(cluster.entity(0, "lost"), "v").statusCode());
+    }
+}

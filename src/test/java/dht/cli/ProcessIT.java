@@ -1,0 +1,187 @@
+package dht.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Nodes as separate processes started from target/dht.jar, the way operators run them. */
+class ProcessIT {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAR = System.getProperty("dht.jar", "target/dht.jar");
+
+    private final List<Process> processes = new ArrayList<>();
+    private Path root;
+
+    @BeforeEach
+    void makeRoot() throws IOException {
+        root = Files.createTempDirectory("dht-process-test");
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        for (Process process : processes) {
+            process.destroyForcibly();
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private Process launch(String name, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx128m", "-jar", JAR));
+        command.addAll(args);
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(root.resolve(name + ".log").toFile())
+                    .start();
+            processes.add(process);
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Process node(int i, List<String> urls) throws InterruptedException {
+        String self = urls.get(i);
+        Process process = launch("node" + i, List.of("--self", self, "--cluster", String.join(",", urls),
+                "--data", root.resolve("data" + i).toString(), "--block-cache-mb", "8", "--memtable-mb", "4"));
+        assertTrue(TestCluster.eventually(30_000, () -> isUp(self)), self + " came up");
+        return process;
+    }
+
+    private static boolean isUp(String url) {
+        try {
+            return Http.get(url + "/v0/status").statusCode() == 200;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private static List<String> urls(int n) {
+        List<String> urls = new ArrayList<>();
+        for (int port : TestCluster.freePorts(n)) {
+            urls.add("http://127.0.0.1:" + port);
+        }
+        return urls;
+    }
+
+    private String output(String name) throws IOException {
+        return Files.readString(root.resolve(name + ".log"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void killDashNine_losesNothingAcknowledged() throws Exception {
+        List<String> urls = urls(3);
+        List<Process> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(node(i, urls));
+        }
+        Queue<Integer> acknowledged = new ConcurrentLinkedQueue<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        for (int w = 0; w < 4; w++) {
+            int through = w % 2 == 0 ? 0 : 2;
+            writers.execute(() -> {
+                while (writing.get() && next.get() < 20_000) {
+                    int n = next.getAndIncrement();
+                    try {
+                        if (Http.put(urls.get(through) + "/v0/entity?id=kill-" + n, "value-" + n).statusCode() == 201) {
+                            acknowledged.add(n);
+                        }
+                    } catch (UncheckedIOException e) {
+                        // not acknowledged, so not counted
+                    }
+                }
+            });
+        }
+        assertTrue(TestCluster.eventually(30_000, () -> acknowledged.size() >= 500), "writes are flowing");
+        nodes.get(1).destroyForcibly();
+        assertTrue(nodes.get(1).waitFor(10, TimeUnit.SECONDS));
+        int atKill = acknowledged.size();
+        assertTrue(TestCluster.eventually(30_000, () -> acknowledged.size() >= atKill + 300), "writes go on without node 1");
+        writing.set(false);
+        writers.shutdown();
+        assertTrue(writers.awaitTermination(30, TimeUnit.SECONDS));
+
+        node(1, urls);
+        for (int n : acknowledged) {
+            for (int through = 0; through < 3; through++) {
+                HttpResponse<byte[]> got = Http.get(urls.get(through) + "/v0/entity?id=kill-" + n);
+                assertEquals(200, got.statusCode(), "acknowledged key kill-" + n + " through node " + through);
+                assertEquals("value-" + n, Http.text(got));
+            }
+        }
+    }
+
+    @Test
+    void sigterm_drainsStopsCleanly_andRestartKeepsData() throws Exception {
+        List<String> urls = urls(1);
+        Process process = node(0, urls);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(201, Http.put(urls.get(0) + "/v0/entity?id=term-" + i, "v" + i).statusCode());
+        }
+        process.destroy();
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s of SIGTERM");
+        assertTrue(output("node0").contains("dht: node " + urls.get(0) + " stopped"), output("node0"));
+
+        node(0, urls);
+        for (int i = 0; i < 100; i++) {
+            assertEquals("v" + i, Http.text(Http.get(urls.get(0) + "/v0/entity?id=term-" + i)));
+        }
+    }
+
+    @Test
+    void badCommandLines_printOneLineAndExitNonZero() throws Exception {
+        String url = urls(1).get(0);
+        Path file = Files.writeString(root.resolve("a-file"), "not a directory");
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String busyUrl = "http://127.0.0.1:" + busy.getLocalPort();
+            List<List<String>> bad = List.of(
+                    List.of("--bogus", "1"),
+                    List.of("--self", url, "--cluster", "http://127.0.0.1:1"),
+                    List.of("--self", busyUrl, "--cluster", busyUrl, "--data", root.resolve("busy").toString()),
+                    List.of("--self", url, "--cluster", url, "--data", file.resolve("sub").toString()),
+                    List.of("--port", "eighty"));
+            for (int i = 0; i < bad.size(); i++) {
+                Process process = launch("bad" + i, bad.get(i));
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+                assertNotEquals(0, process.exitValue(), String.join(" ", bad.get(i)));
+                String[] lines = output("bad" + i).strip().split("\n");
+                assertEquals(1, lines.length, output("bad" + i));
+                assertTrue(lines[0].startsWith("dht: "), lines[0]);
+            }
+        }
+        Process help = launch("help", List.of("--help"));
+        assertTrue(help.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, help.exitValue());
+        assertTrue(output("help").contains("--cluster"));
+        assertFalse(output("help").contains("Exception"));
+    }
+}

@@ -1,0 +1,50 @@
+package dht.coordinator;
+
+import dht.storage.Record;
+import dht.storage.StorageException;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QuorumTest {
+    private static final Record OLD = Record.live(1, new byte[] {1});
+    private static final Record NEW = Record.live(2, new byte[] {2});
+
+    @Test
+    void reply_ackAnswers_succeedsWithTheNewest() {
+        Quorum quorum = new Quorum(2, 3);
+        assertNull(quorum.reply(NEW, null));
+        Quorum.Decision decision = quorum.reply(OLD, null);
+        assertTrue(decision.succeeded());
+        assertSame(NEW, decision.newest());
+    }
+
+    @Test
+    void reply_afterTheDecision_isIgnored() {
+        Quorum quorum = new Quorum(1, 2);
+        assertTrue(quorum.reply(null, null).succeeded());
+        assertNull(quorum.reply(NEW, null));
+    }
+
+    @Test
+    void reply_tooManyFailures_failsWithNotEnoughReplicas() {
+        Quorum quorum = new Quorum(2, 3);
+        assertNull(quorum.reply(OLD, null));
+        assertNull(quorum.reply(null, new IOException("down")));
+        Quorum.Decision decision = quorum.reply(null, new IOException("down too"));
+        assertFalse(decision.succeeded());
+        assertInstanceOf(Outcome.NotEnoughReplicas.class, decision.failure());
+    }
+
+    @Test
+    void reply_singleReplicaStorageFault_failsAsStorage() {
+        Quorum.Decision decision = new Quorum(1, 1).reply(null, new StorageException("disk", null));
+        assertInstanceOf(Outcome.StorageFailed.class, decision.failure());
+    }
+}

@@ -1,0 +1,68 @@
+package dht.http;
+
+import one.nio.http.Response;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class QueryParamsTest {
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void id_plainAndEscaped_decodes() throws BadRequest {
+        assertArrayEquals(utf8("k1"), QueryParams.id("/v0/entity?id=k1"));
+        assertArrayEquals(utf8("a/b"), QueryParams.id("/v0/entity?id=a%2Fb"));
+        assertArrayEquals(utf8("k&x"), QueryParams.id("/v0/entity?id=k%26x"));
+    }
+
+    @Test
+    void id_amongOtherParameters_isFound() throws BadRequest {
+        assertArrayEquals(utf8("k"), QueryParams.id("/v0/entity?ack=1&id=k&from=2"));
+        assertArrayEquals(utf8("k"), QueryParams.id("/v0/entity?idx=7&id=k"));
+    }
+
+    @Test
+    void id_ampersandInsideTheValueUnescaped_endsTheValue() throws BadRequest {
+        assertArrayEquals(utf8("k"), QueryParams.id("/v0/entity?id=k&x"));
+    }
+
+    @Test
+    void id_missingEmptyOrBare_isBadRequest() {
+        for (String uri : new String[] {"/v0/entity", "/v0/entity?", "/v0/entity?id=", "/v0/entity?x=1", "/v0/entity?id"}) {
+            BadRequest e = assertThrows(BadRequest.class, () -> QueryParams.id(uri), uri);
+            assertEquals(Response.BAD_REQUEST, e.status());
+        }
+    }
+
+    @Test
+    void id_repeated_isBadRequest() {
+        BadRequest e = assertThrows(BadRequest.class, () -> QueryParams.id("/v0/entity?id=a&id=b"));
+        assertEquals(Response.BAD_REQUEST, e.status());
+    }
+
+    @Test
+    void id_badEscapeOrNotUtf8_isBadRequest() {
+        assertEquals(Response.BAD_REQUEST, assertThrows(BadRequest.class, () -> QueryParams.id("/e?id=%G1")).status());
+        assertEquals(Response.BAD_REQUEST, assertThrows(BadRequest.class, () -> QueryParams.id("/e?id=%C3%28")).status());
+    }
+
+    @Test
+    void id_longerThanOneKibibyte_isUriTooLong() throws BadRequest {
+        String max = "x".repeat(QueryParams.MAX_ID_BYTES);
+        assertEquals(QueryParams.MAX_ID_BYTES, QueryParams.id("/e?id=" + max).length);
+        BadRequest e = assertThrows(BadRequest.class, () -> QueryParams.id("/e?id=" + max + "x"));
+        assertEquals(Response.REQUEST_URI_TOO_LONG, e.status());
+    }
+
+    @Test
+    void bytes_absentParameter_isNull() throws BadRequest {
+        assertNull(QueryParams.bytes("/v0/entity?id=1", "from"));
+    }
+}

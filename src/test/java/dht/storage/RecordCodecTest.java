@@ -1,0 +1,52 @@
+package dht.storage;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecordCodecTest {
+    @Test
+    void decode_encodedValue_roundTrips() {
+        byte[] value = "hello".getBytes(StandardCharsets.UTF_8);
+        Record decoded = RecordCodec.decode(RecordCodec.encode(Record.live(0x0123_4567_89AB_CDEFL, value)));
+        assertEquals(0x0123_4567_89AB_CDEFL, decoded.version());
+        assertFalse(decoded.tombstone());
+        assertArrayEquals(value, decoded.value());
+    }
+
+    @Test
+    void decode_encodedTombstone_roundTrips() {
+        Record decoded = RecordCodec.decode(RecordCodec.encode(Record.tombstone(-2)));
+        assertTrue(decoded.tombstone());
+        assertEquals(-2, decoded.version());
+        assertEquals(0, decoded.value().length);
+    }
+
+    @Test
+    void encode_emptyValue_isHeaderOnlyAndStaysLive() {
+        byte[] bytes = RecordCodec.encode(Record.live(7, new byte[0]));
+        assertEquals(RecordCodec.HEADER_BYTES, bytes.length);
+        assertFalse(RecordCodec.decode(bytes).tombstone());
+    }
+
+    @Test
+    void encode_layout_isFlagsThenBigEndianVersionThenValue() {
+        byte[] bytes = RecordCodec.encode(Record.live(0x0102030405060708L, new byte[] {42}));
+        assertArrayEquals(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 42}, bytes);
+        assertEquals(1, RecordCodec.encode(Record.tombstone(0))[0]);
+    }
+
+    @Test
+    void decode_shortOrUnknownFlags_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(new byte[] {0, 1, 2}));
+        byte[] future = RecordCodec.encode(Record.live(1, new byte[0]));
+        future[0] = 4;
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(future));
+    }
+}
