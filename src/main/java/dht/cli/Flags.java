@@ -5,38 +5,42 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command line: {@code --name value} pairs and bare switches, checked against the known
- * flags so a typo fails loudly instead of being ignored.
+ * A command line: {@code --name value} pairs and bare switches, checked against the known flags
+ * so a typo fails loudly instead of being ignored.
  */
 final class Flags {
-    /** Every flag with its value placeholder (empty for a switch) and its help line. */
-    static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
+    /** The node's flags, each with its value placeholder (empty for a switch) and its help line. */
+    static final Map<String, String[]> NODE = new LinkedHashMap<>();
 
     static {
-        KNOWN.put("port", new String[] {"PORT", "port to listen on (the local cluster's first port; default 8080)"});
-        KNOWN.put("self", new String[] {"URL", "this node's URL as it appears in --cluster, e.g. http://host1:8080"});
-        KNOWN.put("cluster", new String[] {"URL,URL,...", "every member's URL, self included, in any order"});
-        KNOWN.put("data", new String[] {"DIR", "data directory (default ./data; the local cluster uses DIR/PORT)"});
-        KNOWN.put("workers", new String[] {"N", "worker threads per node (default 2 x cores)"});
-        KNOWN.put("queue", new String[] {"N", "requests that may wait for a worker before 503 (default 1024)"});
-        KNOWN.put("queue-ms", new String[] {"MS", "longest wait for a worker before 503 (default 500)"});
-        KNOWN.put("selectors", new String[] {"N", "selector threads per node (default: cores)"});
-        KNOWN.put("partitions", new String[] {"N", "virtual nodes: equal arcs of the ring, a power of two (default 262144)"});
-        KNOWN.put("peer-connections", new String[] {"N", "pooled keep-alive connections per peer (default 8)"});
-        KNOWN.put("peer-timeout-ms", new String[] {"MS", "deadline of a call to a peer (default 1000)"});
-        KNOWN.put("connect-timeout-ms", new String[] {"MS", "TCP connect timeout to a peer (default 250)"});
-        KNOWN.put("peer-down-ms", new String[] {"MS", "fast-fail window after a peer call fails (default 1000)"});
-        KNOWN.put("max-value-bytes", new String[] {"N", "largest value; larger PUTs get 413 (default 16777216)"});
-        KNOWN.put("block-cache-mb", new String[] {"MB", "RocksDB block cache, off-heap (default 32)"});
-        KNOWN.put("memtable-mb", new String[] {"MB", "RocksDB memtable size; up to 3 exist (default 16)"});
-        KNOWN.put("fsync", new String[] {"", "sync the WAL on every write: survives power loss, costs a disk flush"});
-        KNOWN.put("drain-ms", new String[] {"MS", "how long a stopping node waits for requests in flight (default 5000)"});
-        KNOWN.put("help", new String[] {"", "print this help and exit"});
+        NODE.put("port", new String[] {"PORT", "port to listen on (the local cluster's first port; default 8080)"});
+        NODE.put("self", new String[] {"URL", "this node's URL as it appears in --cluster, e.g. http://host1:8080"});
+        NODE.put("cluster", new String[] {"URL,URL,...", "every member's URL, self included, in any order"});
+        NODE.put("data", new String[] {"DIR", "data directory (default ./data; the local cluster uses DIR/PORT)"});
+        NODE.put("workers", new String[] {"N", "worker threads per node (default 2 x cores)"});
+        NODE.put("queue", new String[] {"N", "requests that may wait for a worker before 503 (default 1024)"});
+        NODE.put("queue-ms", new String[] {"MS", "longest wait for a worker before 503 (default 500)"});
+        NODE.put("selectors", new String[] {"N", "selector threads per node (default: cores)"});
+        NODE.put("partitions", new String[] {"N", "virtual nodes: equal arcs of the ring, a power of two (default 262144)"});
+        NODE.put("peer-connections", new String[] {"N", "pooled keep-alive connections per peer (default 8)"});
+        NODE.put("peer-timeout-ms", new String[] {"MS", "deadline of a call to a peer (default 1000)"});
+        NODE.put("connect-timeout-ms", new String[] {"MS", "TCP connect timeout to a peer (default 250)"});
+        NODE.put("peer-down-ms", new String[] {"MS", "fast-fail window after a peer call fails (default 1000)"});
+        NODE.put("max-value-bytes", new String[] {"N", "largest value; larger PUTs get 413 (default 16777216)"});
+        NODE.put("block-cache-mb", new String[] {"MB", "RocksDB block cache, off-heap (default 32)"});
+        NODE.put("memtable-mb", new String[] {"MB", "RocksDB memtable size; up to 3 exist (default 16)"});
+        NODE.put("fsync", new String[] {"", "sync the WAL on every write: survives power loss, costs a disk flush"});
+        NODE.put("drain-ms", new String[] {"MS", "how long a stopping node waits for requests in flight (default 5000)"});
+        NODE.put("help", new String[] {"", "print this help and exit"});
     }
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
     Flags(List<String> args) throws UsageException {
+        this(NODE, args);
+    }
+
+    Flags(Map<String, String[]> known, List<String> args) throws UsageException {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--")) {
@@ -49,7 +53,7 @@ final class Flags {
                 inline = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
-            String[] spec = KNOWN.get(name);
+            String[] spec = known.get(name);
             if (spec == null) {
                 throw new UsageException("unknown flag --" + name + " (see --help)");
             }
@@ -108,14 +112,17 @@ final class Flags {
     }
 
     static String help() {
-        StringBuilder out = new StringBuilder("""
+        return help("""
                 usage: java -jar dht.jar [flags]
                   with no --self/--cluster: a local 3-node cluster in one JVM on ports PORT..PORT+2
                   with --self and --cluster: one node of a cluster, one process per host
+                       java -jar dht.jar fill [flags]    (see fill --help)
+                """, NODE);
+    }
 
-                flags:
-                """);
-        for (Map.Entry<String, String[]> flag : KNOWN.entrySet()) {
+    static String help(String usage, Map<String, String[]> known) {
+        StringBuilder out = new StringBuilder(usage).append("\nflags:\n");
+        for (Map.Entry<String, String[]> flag : known.entrySet()) {
             String left = "  --" + flag.getKey() + (flag.getValue()[0].isEmpty() ? "" : " " + flag.getValue()[0]);
             out.append(String.format("%-34s %s%n", left, flag.getValue()[1]));
         }

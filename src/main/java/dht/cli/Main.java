@@ -22,6 +22,10 @@ public final class Main {
 
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        Sockets.quietFallback();
+        if (args.length > 0 && args[0].equals("fill")) {
+            System.exit(Fill.run(Arrays.asList(args).subList(1, args.length)));
+        }
         List<Node> nodes = new ArrayList<>();
         try {
             Flags flags = new Flags(Arrays.asList(args));
@@ -128,7 +132,7 @@ public final class Main {
     }
 
     private static void printWelcome(List<Node> nodes) {
-        StringBuilder out = new StringBuilder("dht is serving on " + Node.sockets() + ":\n");
+        StringBuilder out = new StringBuilder("dht is serving on " + Sockets.describe() + ":\n");
         for (Node node : nodes) {
             out.append("  ").append(node.url()).append('\n');
         }

@@ -10,33 +10,15 @@ import dht.http.WorkerPool;
 import dht.storage.RocksStore;
 import dht.storage.Store;
 import one.nio.http.HttpServerConfig;
-import one.nio.os.NativeLibrary;
 import one.nio.server.AcceptorConfig;
 
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.util.function.UnaryOperator;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** One running node: its store, ring, peer clients, coordinator and HTTP server, started and stopped together. */
 final class Node implements AutoCloseable {
-    // Held so the logger, and its level, outlive garbage collection.
-    private static final Logger NATIVE_LIBRARY_LOG = Logger.getLogger("one.nio.os.NativeLibrary");
-
-    static {
-        // one-nio's bundled libonenio.so needs glibc 2.38; where it cannot load, one-nio falls back
-        // to NIO sockets and logs a stack trace. The welcome banner says it in one line instead.
-        NATIVE_LIBRARY_LOG.setLevel(Level.OFF);
-    }
-
-    /** Which socket implementation one-nio runs on here, for the welcome banner. */
-    static String sockets() {
-        return NativeLibrary.IS_SUPPORTED ? "one-nio native sockets"
-                : "Java NIO sockets (one-nio's native library needs glibc 2.38)";
-    }
-
     private final NodeConfig config;
     private final RocksStore store;
     private final PeerClient[] peers;
