@@ -29,6 +29,9 @@ final class Flags {
         NODE.put("max-value-bytes", new String[] {"N", "largest value; larger PUTs get 413 (default 16777216)"});
         NODE.put("block-cache-mb", new String[] {"MB", "RocksDB block cache, off-heap (default 32)"});
         NODE.put("memtable-mb", new String[] {"MB", "RocksDB memtable size; up to 3 exist (default 16)"});
+        NODE.put("replicas", new String[] {"N", "replication factor, the default from (default: cluster size, at most 3)"});
+        NODE.put("hint-window-ms", new String[] {"MS", "hints older than this are dropped undelivered (default 10800000, 3 h)"});
+        NODE.put("hint-max-mb", new String[] {"MB", "hints a node keeps at most (default 256)"});
         NODE.put("fsync", new String[] {"", "sync the WAL on every write: survives power loss, costs a disk flush"});
         NODE.put("drain-ms", new String[] {"MS", "how long a stopping node waits for requests in flight (default 5000)"});
         NODE.put("help", new String[] {"", "print this help and exit"});

@@ -104,7 +104,10 @@ public final class Main {
                 flags.integer("selectors", cores, 1, 1024),
                 flags.integer("partitions", Ring.DEFAULT_PARTITIONS, 1, 1 << 24),
                 flags.integer("max-value-bytes", 16 * MIB, 0, Integer.MAX_VALUE - 64),
-                flags.integer("drain-ms", 5000, 0, 600_000));
+                flags.integer("drain-ms", 5000, 0, 600_000),
+                flags.integer("replicas", Math.min(cluster.size(), 3), 1, cluster.size()),
+                flags.integer("hint-window-ms", 3 * 3600 * 1000, 0, Integer.MAX_VALUE),
+                (long) flags.integer("hint-max-mb", 256, 0, 1 << 20) * MIB);
         return new NodeConfig(port, self, cluster, store, peers, tuning);
     }
 

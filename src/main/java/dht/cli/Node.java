@@ -3,6 +3,7 @@ package dht.cli;
 import dht.cluster.PeerClient;
 import dht.cluster.Ring;
 import dht.coordinator.Coordinator;
+import dht.coordinator.Hints;
 import dht.coordinator.HybridClock;
 import dht.coordinator.LocalReplica;
 import dht.http.DhtServer;
@@ -17,17 +18,19 @@ import java.net.BindException;
 import java.net.URI;
 import java.util.function.UnaryOperator;
 
-/** One running node: its store, ring, peer clients, coordinator and HTTP server, started and stopped together. */
+/** One running node: its store, ring, peer clients, hints, coordinator and HTTP server, started and stopped together. */
 final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final RocksStore store;
     private final PeerClient[] peers;
+    private final Hints hints;
     private final DhtServer server;
 
-    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, DhtServer server) {
+    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, Hints hints, DhtServer server) {
         this.config = config;
         this.store = store;
         this.peers = peers;
+        this.hints = hints;
         this.server = server;
     }
 
@@ -45,6 +48,7 @@ final class Node implements AutoCloseable {
         }
         RocksStore store = RocksStore.open(config.store());
         PeerClient[] peers = new PeerClient[ring.size()];
+        Hints hints = null;
         try {
             for (int i = 0; i < peers.length; i++) {
                 if (i != self) {
@@ -53,14 +57,20 @@ final class Node implements AutoCloseable {
             }
             HybridClock clock = new HybridClock(System::currentTimeMillis);
             LocalReplica local = new LocalReplica(storeWrapper.apply(store), clock);
-            Coordinator coordinator = new Coordinator(ring, self, local, peers, clock);
+            hints = new Hints(store, ring.members(), peers, tuning.hintWindowMillis(), tuning.hintMaxBytes(),
+                    System::currentTimeMillis);
+            Coordinator coordinator = new Coordinator(ring, self, local, peers, clock, hints, tuning.replicas());
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
-            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers);
+            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints);
             DhtServer server = new DhtServer(serverConfig(config), coordinator, local, workers, status::json,
                     tuning.maxValueBytes());
             server.start();
-            return new Node(config, store, peers, server);
+            hints.start();
+            return new Node(config, store, peers, hints, server);
         } catch (IOException e) {
+            if (hints != null) {
+                hints.close();
+            }
             closeAll(peers);
             store.close();
             String reason = e instanceof BindException ? "port " + config.port() + " is busy or not bindable" : e.toString();
@@ -96,6 +106,7 @@ final class Node implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        hints.close();
         closeAll(peers);
         store.close();
     }

@@ -25,8 +25,11 @@ record NodeConfig(int port, String self, List<String> cluster, StoreSettings sto
      * @param partitions the ring's virtual nodes
      * @param maxValueBytes largest value accepted
      * @param drainMillis how long a stopping node waits for requests in flight
+     * @param replicas the replication factor, the default {@code from}
+     * @param hintWindowMillis how long a hint is kept before it is dropped undelivered
+     * @param hintMaxBytes how many bytes of hints a node keeps at most
      */
     record Tuning(int workers, int queue, int queueMillis, int selectors, int partitions, int maxValueBytes,
-                  int drainMillis) {
+                  int drainMillis, int replicas, long hintWindowMillis, long hintMaxBytes) {
     }
 }

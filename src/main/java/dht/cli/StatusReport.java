@@ -2,6 +2,7 @@ package dht.cli;
 
 import dht.cluster.PeerClient;
 import dht.cluster.Ring;
+import dht.coordinator.Hints;
 import dht.http.WorkerPool;
 import dht.storage.Store;
 
@@ -14,15 +15,17 @@ final class StatusReport {
     private final PeerClient[] peers;
     private final Store store;
     private final WorkerPool workers;
+    private final Hints hints;
     private final String[] shares;
     private final long startedMillis = System.currentTimeMillis();
 
-    StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WorkerPool workers) {
+    StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WorkerPool workers, Hints hints) {
         this.self = self;
         this.ring = ring;
         this.peers = peers;
         this.store = store;
         this.workers = workers;
+        this.hints = hints;
         this.shares = new String[ring.size()];
         for (int i = 0; i < shares.length; i++) {
             shares[i] = String.format(Locale.ROOT, "%.4f", ring.share(i));
@@ -46,6 +49,8 @@ final class StatusReport {
         }
         out.append("],\"storage\":{\"estimatedKeys\":").append(store.estimatedKeys())
                 .append(",\"diskBytes\":").append(store.diskBytes())
+                .append("},\"hints\":{\"storedBytes\":").append(hints.storedBytes())
+                .append(",\"dropped\":").append(hints.dropped())
                 .append("},\"queuedRequests\":").append(workers.queued())
                 .append('}');
         return out.toString();

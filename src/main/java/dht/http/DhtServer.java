@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * {@link WorkerPool}; the response goes out from whichever thread settles the request.
  *
  * <pre>
- * /v0/entity?id=ID            GET, PUT, DELETE   the client API, coordinated across replicas
+ * /v0/entity?id=ID[&ack=A&from=F]  GET, PUT, DELETE   the client API, coordinated across replicas
  * /v0/internal/entity?id=ID   GET, PUT           a peer's replica call, served locally, never forwarded
  * /v0/status                  GET                this node's view of the cluster, as JSON, even when overloaded
  * </pre>
@@ -91,7 +91,7 @@ public final class DhtServer extends HttpServer {
             throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + ENTITY_PATH);
         }
         byte[] key = QueryParams.id(request.getURI());
-        Replication replication = Replication.SINGLE;
+        Replication replication = replication(request.getURI());
         switch (method) {
             case Request.METHOD_GET -> dispatch(session, () -> coordinator.get(key, replication).thenApply(Responses::of));
             case Request.METHOD_PUT -> {
@@ -99,6 +99,16 @@ public final class DhtServer extends HttpServer {
                 dispatch(session, () -> coordinator.put(key, value, replication).thenApply(Responses::of));
             }
             default -> dispatch(session, () -> coordinator.delete(key, replication).thenApply(Responses::of));
+        }
+    }
+
+    private Replication replication(String uri) throws BadRequest {
+        Integer ack = QueryParams.integer(uri, "ack");
+        Integer from = QueryParams.integer(uri, "from");
+        try {
+            return coordinator.replication(ack, from);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Response.BAD_REQUEST, e.getMessage());
         }
     }
 

@@ -3,6 +3,8 @@ package dht.http;
 import dht.cluster.PercentEncoding;
 import one.nio.http.Response;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Reads parameters from a request URI's query string without building a map: requests carry one
  * or two parameters, and this runs on the selector thread for every request.
@@ -23,6 +25,19 @@ final class QueryParams {
             throw new BadRequest(Response.REQUEST_URI_TOO_LONG, "id is longer than " + MAX_ID_BYTES + " bytes");
         }
         return id;
+    }
+
+    /** The parameter as a number, null when absent. */
+    static Integer integer(String uri, String name) throws BadRequest {
+        byte[] raw = bytes(uri, name);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(new String(raw, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new BadRequest(Response.BAD_REQUEST, "parameter " + name + " must be a number");
+        }
     }
 
     /** The decoded value of the parameter, null when absent; a repeated parameter is refused. */

@@ -5,13 +5,16 @@ package dht.storage;
  *
  * <pre>
  * offset  size  field
- * 0       1     flags: bit 0 = tombstone; bits 1-7 reserved (must be 0)
- * 1       8     version, big-endian signed 64-bit
+ * 0       8     version, big-endian, non-negative
+ * 8       1     flags: bit 0 = tombstone; bits 1-7 reserved (must be 0)
  * 9       n     value bytes (n = 0 for a tombstone)
  * </pre>
  *
- * The RocksDB key is the id's UTF-8 bytes, so the store's byte order is the range order.
- * A reader that meets a reserved flag refuses the record instead of misreading a newer format.
+ * The layout makes byte order the last-writer-wins order: a larger version sorts higher, then a
+ * tombstone beats a value of the same version, then larger value bytes win. RocksDB's {@code max}
+ * merge operator therefore keeps the newest record without a read before each write. The RocksDB
+ * key is the id's UTF-8 bytes, so the store's key order is the range order. A reader that meets a
+ * reserved flag refuses the record instead of misreading a newer format.
  */
 public final class RecordCodec {
     public static final int HEADER_BYTES = 9;
@@ -21,10 +24,13 @@ public final class RecordCodec {
     }
 
     public static byte[] encode(Record record) {
+        if (record.version() < 0) {
+            throw new IllegalArgumentException("negative version " + record.version());
+        }
         byte[] value = record.value();
         byte[] out = new byte[HEADER_BYTES + value.length];
-        out[0] = (byte) (record.tombstone() ? FLAG_TOMBSTONE : 0);
-        writeLong(out, 1, record.version());
+        writeLong(out, 0, record.version());
+        out[8] = (byte) (record.tombstone() ? FLAG_TOMBSTONE : 0);
         System.arraycopy(value, 0, out, HEADER_BYTES, value.length);
         return out;
     }
@@ -33,11 +39,12 @@ public final class RecordCodec {
         if (bytes.length < HEADER_BYTES) {
             throw new IllegalArgumentException("record of " + bytes.length + " bytes is shorter than its header");
         }
-        int flags = bytes[0] & 0xff;
-        if ((flags & ~FLAG_TOMBSTONE) != 0) {
-            throw new IllegalArgumentException("record has unknown flags " + Integer.toBinaryString(flags));
+        long version = readLong(bytes, 0);
+        int flags = bytes[8] & 0xff;
+        if (version < 0 || (flags & ~FLAG_TOMBSTONE) != 0) {
+            throw new IllegalArgumentException("record has a negative version or unknown flags "
+                    + Integer.toBinaryString(flags));
         }
-        long version = readLong(bytes, 1);
         if ((flags & FLAG_TOMBSTONE) != 0) {
             return Record.tombstone(version);
         }

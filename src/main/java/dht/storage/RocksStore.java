@@ -2,26 +2,40 @@ package dht.storage;
 
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The {@link Store} on RocksDB: LZ4-compressed blocks, bloom filters, a bounded off-heap cache.
  *
+ * <p>Writes are merges under RocksDB's {@code max} operator: with the {@link RecordCodec} layout
+ * the larger encoding is the newer record, so a replica keeps the newest version whatever order
+ * writes, repairs and hints arrive in, with no read before the write and no lock.
+ *
  * <p>Every write goes to the WAL before it is acknowledged, so a killed process loses nothing it
  * answered; with {@code fsync} the WAL is also synced, which survives power loss at the cost of
  * a disk flush per write. Memory outside the Java heap is bounded by the block cache (which also
- * holds index and filter blocks) plus {@link #MEMTABLES} memtables.
+ * holds index and filter blocks) plus {@link #MEMTABLES} memtables per column family.
+ *
+ * <p>Hints live in their own column family, so scans of the records never meet them.
  */
-public final class RocksStore implements Store {
+public final class RocksStore implements Store, HintLog {
     static final int MEMTABLES = 3;
     private static final int BLOOM_BITS_PER_KEY = 10;
 
@@ -29,19 +43,27 @@ public final class RocksStore implements Store {
         RocksDB.loadLibrary();
     }
 
+    private static final byte[] HINTS = "hints".getBytes(StandardCharsets.UTF_8);
+
     private final LRUCache cache;
     private final BloomFilter bloom;
-    private final Options options;
+    private final DBOptions options;
+    private final ColumnFamilyOptions familyOptions;
     private final WriteOptions writeOptions;
     private final RocksDB db;
+    private final List<ColumnFamilyHandle> families;
+    private final ColumnFamilyHandle hints;
 
-    private RocksStore(LRUCache cache, BloomFilter bloom, Options options, WriteOptions writeOptions,
-                       RocksDB db) {
+    private RocksStore(LRUCache cache, BloomFilter bloom, DBOptions options, ColumnFamilyOptions familyOptions,
+                       WriteOptions writeOptions, RocksDB db, List<ColumnFamilyHandle> families) {
         this.cache = cache;
         this.bloom = bloom;
         this.options = options;
+        this.familyOptions = familyOptions;
         this.writeOptions = writeOptions;
         this.db = db;
+        this.families = families;
+        this.hints = families.get(1);
     }
 
     /** Opens or creates the database; a directory that cannot be used fails with a one-line reason. */
@@ -62,21 +84,29 @@ public final class RocksStore implements Store {
                 .setFilterPolicy(bloom)
                 .setCacheIndexAndFilterBlocks(true)
                 .setPinL0FilterAndIndexBlocksInCache(true);
-        Options options = new Options()
-                .setCreateIfMissing(true)
+        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions()
+                .setMergeOperatorName("max")
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(table)
                 .setWriteBufferSize(settings.memtableBytes())
                 .setMaxWriteBufferNumber(MEMTABLES)
-                .setMaxBackgroundJobs(2)
                 .setLevelCompactionDynamicLevelBytes(true);
+        DBOptions options = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2);
         WriteOptions writeOptions = new WriteOptions().setSync(settings.fsync());
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
+                new ColumnFamilyDescriptor(HINTS, familyOptions));
+        List<ColumnFamilyHandle> families = new ArrayList<>();
         try {
-            RocksDB db = RocksDB.open(options, dir.toString());
-            return new RocksStore(cache, bloom, options, writeOptions, db);
+            RocksDB db = RocksDB.open(options, dir.toString(), descriptors, families);
+            return new RocksStore(cache, bloom, options, familyOptions, writeOptions, db, families);
         } catch (RocksDBException e) {
             writeOptions.close();
             options.close();
+            familyOptions.close();
             bloom.close();
             cache.close();
             throw new StorageException("cannot open RocksDB in " + dir + ": " + e.getMessage(), e);
@@ -96,9 +126,42 @@ public final class RocksStore implements Store {
     @Override
     public void put(byte[] key, Record record) {
         try {
-            db.put(writeOptions, key, RecordCodec.encode(record));
+            db.merge(writeOptions, key, RecordCodec.encode(record));
         } catch (RocksDBException e) {
             throw new StorageException("cannot write key " + Keys.describe(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void addHint(byte[] hintKey, byte[] value) {
+        try {
+            db.put(hints, writeOptions, hintKey, value);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot store a hint: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Hint> hints(byte[] prefix, byte[] start, int limit) {
+        List<Hint> found = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(hints)) {
+            for (it.seek(start); it.isValid() && found.size() < limit; it.next()) {
+                byte[] key = it.key();
+                if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+                    break;
+                }
+                found.add(new Hint(key, it.value()));
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public void removeHint(byte[] hintKey) {
+        try {
+            db.delete(hints, writeOptions, hintKey);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot remove a hint: " + e.getMessage(), e);
         }
     }
 
@@ -123,9 +186,11 @@ public final class RocksStore implements Store {
     @Override
     public void close() {
         db.cancelAllBackgroundWork(true);
+        families.forEach(ColumnFamilyHandle::close);
         db.close();
         writeOptions.close();
         options.close();
+        familyOptions.close();
         bloom.close();
         cache.close();
     }

@@ -6,6 +6,7 @@ public interface Store extends AutoCloseable {
     /** The record under the key, a tombstone included, or null when the key was never written. */
     Record get(byte[] key);
 
+    /** Stores the record unless the key already holds a newer one (last writer wins). */
     void put(byte[] key, Record record);
 
     /** RocksDB's own estimate, which counts tombstones and overwritten keys until compaction. */

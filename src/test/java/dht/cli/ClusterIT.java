@@ -23,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClusterIT {
+    /** The sharded path without replication: the key's owner alone. */
+    private static final String SINGLE_OWNER = "&ack=1&from=1";
+
     private TestCluster cluster;
 
     @BeforeEach
@@ -133,34 +136,34 @@ class ClusterIT {
     }
 
     @Test
-    void stoppedMember_itsKeysFailFastElsewhereWork_andRestartKeepsItsData() throws Exception {
+    void stoppedOwner_itsKeysFailFastElsewhereWork_andRestartKeepsItsData() throws Exception {
         List<String> onStopped = new ArrayList<>();
         List<String> onOthers = new ArrayList<>();
         for (int i = 0; onStopped.size() < 20 || onOthers.size() < 20; i++) {
             String id = "fail-" + i;
             (cluster.ownerOf(id) == 2 ? onStopped : onOthers).add(id);
-            assertEquals(201, Http.put(cluster.entity(i % 3, id), id).statusCode());
+            assertEquals(201, Http.put(cluster.entity(i % 3, id) + SINGLE_OWNER, id).statusCode());
         }
         cluster.stop(2);
 
         for (String id : onStopped) {
             long started = System.nanoTime();
-            HttpResponse<byte[]> response = Http.get(cluster.entity(0, id));
+            HttpResponse<byte[]> response = Http.get(cluster.entity(0, id) + SINGLE_OWNER);
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertEquals(504, response.statusCode(), id);
             assertTrue(millis < 1500, "answer for " + id + " took " + millis + " ms");
         }
         for (String id : onOthers) {
-            assertEquals(id, Http.text(Http.get(cluster.entity(1, id))));
-            assertEquals(201, Http.put(cluster.entity(0, id), id + "-2").statusCode());
+            assertEquals(id, Http.text(Http.get(cluster.entity(1, id) + SINGLE_OWNER)));
+            assertEquals(201, Http.put(cluster.entity(0, id) + SINGLE_OWNER, id + "-2").statusCode());
         }
 
         cluster.start(2);
         String first = onStopped.get(0);
-        assertTrue(TestCluster.eventually(5000, () -> Http.get(cluster.entity(0, first)).statusCode() == 200),
+        assertTrue(TestCluster.eventually(5000, () -> Http.get(cluster.entity(0, first) + SINGLE_OWNER).statusCode() == 200),
                 "the restarted member's keys are served again");
         for (String id : onStopped) {
-            assertEquals(id, Http.text(Http.get(cluster.entity(1, id))));
+            assertEquals(id, Http.text(Http.get(cluster.entity(1, id) + SINGLE_OWNER)));
         }
     }
 
@@ -169,7 +172,7 @@ class ClusterIT {
         String id = "internal-key";
         int owner = cluster.ownerOf(id);
         int other = (owner + 1) % 3;
-        assertEquals(201, Http.put(cluster.entity(other, id), "client").statusCode());
+        assertEquals(201, Http.put(cluster.entity(other, id) + SINGLE_OWNER, "client").statusCode());
 
         String internal = cluster.urls.get(other) + "/v0/internal/entity?id=" + id;
         assertEquals(404, Http.get(internal).statusCode(), "a non-owner has no local copy");

@@ -1,8 +1,13 @@
 package dht.coordinator;
 
 import dht.storage.Record;
+import dht.storage.RecordCodec;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -32,5 +37,29 @@ class MergeTest {
         assertSame(b, Merge.newer(b, a));
         assertSame(tomb, Merge.newer(b, tomb));
         assertSame(tomb, Merge.newer(tomb, b));
+    }
+
+    @Test
+    void newer_agreesWithTheByteOrderOfEncodings_whichRocksDbMaxMergeKeeps() {
+        long seed = 20261125L;
+        Random random = new Random(seed);
+        for (int i = 0; i < 100_000; i++) {
+            Record a = randomRecord(random);
+            Record b = randomRecord(random);
+            byte[] ea = RecordCodec.encode(a);
+            byte[] eb = RecordCodec.encode(b);
+            byte[] byteMax = Arrays.compareUnsigned(ea, eb) >= 0 ? ea : eb;
+            assertArrayEquals(byteMax, RecordCodec.encode(Merge.newer(a, b)), "seed " + seed + ", pair " + i);
+        }
+    }
+
+    private static Record randomRecord(Random random) {
+        long version = random.nextInt(4) + (random.nextBoolean() ? 0 : Long.MAX_VALUE - 4);
+        if (random.nextInt(4) == 0) {
+            return Record.tombstone(version);
+        }
+        byte[] value = new byte[random.nextInt(3)];
+        random.nextBytes(value);
+        return Record.live(version, value);
     }
 }

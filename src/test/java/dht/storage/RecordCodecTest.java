@@ -22,9 +22,9 @@ class RecordCodecTest {
 
     @Test
     void decode_encodedTombstone_roundTrips() {
-        Record decoded = RecordCodec.decode(RecordCodec.encode(Record.tombstone(-2)));
+        Record decoded = RecordCodec.decode(RecordCodec.encode(Record.tombstone(2)));
         assertTrue(decoded.tombstone());
-        assertEquals(-2, decoded.version());
+        assertEquals(2, decoded.version());
         assertEquals(0, decoded.value().length);
     }
 
@@ -36,17 +36,22 @@ class RecordCodecTest {
     }
 
     @Test
-    void encode_layout_isFlagsThenBigEndianVersionThenValue() {
+    void encode_layout_isBigEndianVersionThenFlagsThenValue() {
         byte[] bytes = RecordCodec.encode(Record.live(0x0102030405060708L, new byte[] {42}));
-        assertArrayEquals(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 42}, bytes);
-        assertEquals(1, RecordCodec.encode(Record.tombstone(0))[0]);
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 0, 42}, bytes);
+        assertEquals(1, RecordCodec.encode(Record.tombstone(0))[8]);
+    }
+
+    @Test
+    void encode_negativeVersion_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.encode(Record.tombstone(-1)));
     }
 
     @Test
     void decode_shortOrUnknownFlags_isRefused() {
         assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(new byte[] {0, 1, 2}));
         byte[] future = RecordCodec.encode(Record.live(1, new byte[0]));
-        future[0] = 4;
+        future[8] = 4;
         assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(future));
     }
 }

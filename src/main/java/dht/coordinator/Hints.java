@@ -1,0 +1,193 @@
+package dht.coordinator;
+
+import dht.cluster.PeerClient;
+import dht.cluster.Threads;
+import dht.storage.HintLog;
+import dht.storage.Record;
+import dht.storage.RecordCodec;
+import dht.storage.StorageException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Hinted handoff: a write that a replica missed is kept on the coordinator and delivered when the
+ * replica answers again.
+ *
+ * <p>Design. A hint is the missed record under the key {@code target URL, 0x00, version, key} in
+ * its own column family, so it survives a restart, one target's hints are one prefix scan, and
+ * each delivered hint is deleted exactly. One background thread visits every peer with hints
+ * every {@link #DELIVERY_INTERVAL_MILLIS}: it sends them oldest first and stops at the first
+ * failure. While a peer is marked down its calls fail at once, and the delivery attempt after the
+ * down window is the probe that finds it back.
+ *
+ * <p>Guarantees. A hint never counts towards {@code ack}: it is written after the replica failed,
+ * whatever the client is told. Replicas keep the newest version whatever order records arrive
+ * in, so a late or repeated delivery is harmless.
+ *
+ * <p>Bounds. Hints older than the window (by their version's clock time) are dropped, not
+ * delivered: past it, read repair has to bring the replica up to date, and the tombstone grace
+ * period is longer than the window so a dropped delete cannot resurrect data. New hints are
+ * refused once the stored ones reach the size limit.
+ */
+public final class Hints implements AutoCloseable {
+    static final long DELIVERY_INTERVAL_MILLIS = 500;
+    private static final System.Logger LOG = System.getLogger(Hints.class.getName());
+    private static final int BATCH = 256;
+
+    // fixed after construction
+    private final HintLog log;
+    private final List<String> members;
+    private final PeerClient[] peers;
+    private final long windowMillis;
+    private final long maxBytes;
+    private final LongSupplier wallMillis;
+    private final ScheduledExecutorService deliverer =
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("hint delivery"));
+
+    // any thread
+    private final AtomicLong storedBytes = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    /**
+     * @param members the ring's members; hints are addressed by member index
+     * @param peers the client per member index, null for this node
+     */
+    public Hints(HintLog log, List<String> members, PeerClient[] peers, long windowMillis, long maxBytes,
+                 LongSupplier wallMillis) {
+        this.log = log;
+        this.members = members;
+        this.peers = peers;
+        this.windowMillis = windowMillis;
+        this.maxBytes = maxBytes;
+        this.wallMillis = wallMillis;
+        for (int member = 0; member < peers.length; member++) {
+            if (peers[member] != null) {
+                storedBytes.addAndGet(countBytes(member));
+            }
+        }
+    }
+
+    public void start() {
+        deliverer.scheduleWithFixedDelay(this::deliverAll, DELIVERY_INTERVAL_MILLIS, DELIVERY_INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Keeps the record for the replica, unless the hints already fill their size limit. */
+    void add(int replica, byte[] key, Record record) {
+        byte[] hintKey = hintKey(replica, record.version(), key);
+        byte[] value = RecordCodec.encode(record);
+        long size = hintKey.length + value.length;
+        if (storedBytes.addAndGet(size) > maxBytes) {
+            storedBytes.addAndGet(-size);
+            dropped.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "hints are full ({0} bytes); dropped a hint for {1}",
+                    maxBytes, members.get(replica));
+            return;
+        }
+        try {
+            log.addHint(hintKey, value);
+        } catch (StorageException e) {
+            storedBytes.addAndGet(-size);
+            LOG.log(System.Logger.Level.ERROR, e.getMessage(), e);
+        }
+    }
+
+    /** Bytes of hints stored now, keys included. */
+    public long storedBytes() {
+        return storedBytes.get();
+    }
+
+    /** Hints refused because the size limit was reached, since start. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private void deliverAll() {
+        for (int member = 0; member < peers.length; member++) {
+            if (peers[member] != null) {
+                try {
+                    deliver(member);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "hint delivery to " + members.get(member) + " failed", e);
+                }
+            }
+        }
+    }
+
+    private void deliver(int member) {
+        byte[] prefix = prefix(member);
+        List<HintLog.Hint> batch = log.hints(prefix, prefix, BATCH);
+        long oldestKept = wallMillis.getAsLong() - windowMillis;
+        for (HintLog.Hint hint : batch) {
+            Record record = RecordCodec.decode(hint.value());
+            byte[] key = Arrays.copyOfRange(hint.key(), prefix.length + Long.BYTES, hint.key().length);
+            if (HybridClock.millisOf(record.version()) >= oldestKept && !send(member, key, record)) {
+                return; // the replica is still away; try again next round
+            }
+            log.removeHint(hint.key());
+            storedBytes.addAndGet(-(hint.key().length + hint.value().length));
+        }
+    }
+
+    private boolean send(int member, byte[] key, Record record) {
+        try {
+            peers[member].write(key, record).get();
+            return true;
+        } catch (ExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "hint not delivered: {0}", e.getCause().getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private long countBytes(int member) {
+        byte[] prefix = prefix(member);
+        long bytes = 0;
+        byte[] start = prefix;
+        for (List<HintLog.Hint> page = log.hints(prefix, start, BATCH); !page.isEmpty();
+             page = log.hints(prefix, start, BATCH)) {
+            for (HintLog.Hint hint : page) {
+                bytes += hint.key().length + hint.value().length;
+            }
+            byte[] last = page.get(page.size() - 1).key();
+            start = Arrays.copyOf(last, last.length + 1); // the smallest key after the last one
+        }
+        return bytes;
+    }
+
+    private byte[] prefix(int member) {
+        byte[] url = members.get(member).getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(url, url.length + 1);
+    }
+
+    private byte[] hintKey(int member, long version, byte[] key) {
+        byte[] prefix = prefix(member);
+        byte[] hintKey = Arrays.copyOf(prefix, prefix.length + Long.BYTES + key.length);
+        for (int i = 0; i < Long.BYTES; i++) {
+            hintKey[prefix.length + i] = (byte) (version >>> (56 - 8 * i));
+        }
+        System.arraycopy(key, 0, hintKey, prefix.length + Long.BYTES, key.length);
+        return hintKey;
+    }
+
+    /** Stops delivery and waits for it, so that the store can be closed under no running call. */
+    @Override
+    public void close() {
+        deliverer.shutdownNow();
+        try {
+            deliverer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
