@@ -32,6 +32,7 @@ final class Flags {
         NODE.put("replicas", new String[] {"N", "replication factor, the default from (default: cluster size, at most 3)"});
         NODE.put("hint-window-ms", new String[] {"MS", "hints older than this are dropped undelivered (default 10800000, 3 h)"});
         NODE.put("hint-max-mb", new String[] {"MB", "hints a node keeps at most (default 256)"});
+        NODE.put("tombstone-grace-ms", new String[] {"MS", "tombstones older than this are purged; must exceed the hint window (default 86400000, 1 day)"});
         NODE.put("fsync", new String[] {"", "sync the WAL on every write: survives power loss, costs a disk flush"});
         NODE.put("drain-ms", new String[] {"MS", "how long a stopping node waits for requests in flight (default 5000)"});
         NODE.put("help", new String[] {"", "print this help and exit"});

@@ -107,7 +107,11 @@ public final class Main {
                 flags.integer("drain-ms", 5000, 0, 600_000),
                 flags.integer("replicas", Math.min(cluster.size(), 3), 1, cluster.size()),
                 flags.integer("hint-window-ms", 3 * 3600 * 1000, 0, Integer.MAX_VALUE),
-                (long) flags.integer("hint-max-mb", 256, 0, 1 << 20) * MIB);
+                (long) flags.integer("hint-max-mb", 256, 0, 1 << 20) * MIB,
+                flags.integer("tombstone-grace-ms", 24 * 3600 * 1000, 1, Integer.MAX_VALUE));
+        if (tuning.tombstoneGraceMillis() <= tuning.hintWindowMillis()) {
+            throw new UsageException("--tombstone-grace-ms must exceed --hint-window-ms, or a late hint could revive a purged delete");
+        }
         return new NodeConfig(port, self, cluster, store, peers, tuning);
     }
 

@@ -6,6 +6,7 @@ import dht.coordinator.Coordinator;
 import dht.coordinator.Hints;
 import dht.coordinator.HybridClock;
 import dht.coordinator.LocalReplica;
+import dht.coordinator.TombstonePurge;
 import dht.http.DhtServer;
 import dht.http.WorkerPool;
 import dht.storage.RocksStore;
@@ -24,13 +25,16 @@ final class Node implements AutoCloseable {
     private final RocksStore store;
     private final PeerClient[] peers;
     private final Hints hints;
+    private final TombstonePurge purge;
     private final DhtServer server;
 
-    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, Hints hints, DhtServer server) {
+    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, Hints hints, TombstonePurge purge,
+                 DhtServer server) {
         this.config = config;
         this.store = store;
         this.peers = peers;
         this.hints = hints;
+        this.purge = purge;
         this.server = server;
     }
 
@@ -49,6 +53,7 @@ final class Node implements AutoCloseable {
         RocksStore store = RocksStore.open(config.store());
         PeerClient[] peers = new PeerClient[ring.size()];
         Hints hints = null;
+        TombstonePurge purge = null;
         try {
             for (int i = 0; i < peers.length; i++) {
                 if (i != self) {
@@ -60,16 +65,21 @@ final class Node implements AutoCloseable {
             hints = new Hints(store, ring.members(), peers, tuning.hintWindowMillis(), tuning.hintMaxBytes(),
                     System::currentTimeMillis);
             Coordinator coordinator = new Coordinator(ring, self, local, peers, clock, hints, tuning.replicas());
+            purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), System::currentTimeMillis);
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
             StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints);
             DhtServer server = new DhtServer(serverConfig(config), coordinator, local, workers, status::json,
                     tuning.maxValueBytes());
             server.start();
             hints.start();
-            return new Node(config, store, peers, hints, server);
+            purge.start();
+            return new Node(config, store, peers, hints, purge, server);
         } catch (IOException e) {
             if (hints != null) {
                 hints.close();
+            }
+            if (purge != null) {
+                purge.close();
             }
             closeAll(peers);
             store.close();
@@ -107,6 +117,7 @@ final class Node implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         hints.close();
+        purge.close();
         closeAll(peers);
         store.close();
     }

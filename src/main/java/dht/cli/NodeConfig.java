@@ -28,8 +28,10 @@ record NodeConfig(int port, String self, List<String> cluster, StoreSettings sto
      * @param replicas the replication factor, the default {@code from}
      * @param hintWindowMillis how long a hint is kept before it is dropped undelivered
      * @param hintMaxBytes how many bytes of hints a node keeps at most
+     * @param tombstoneGraceMillis how long a tombstone is kept before it is purged
      */
     record Tuning(int workers, int queue, int queueMillis, int selectors, int partitions, int maxValueBytes,
-                  int drainMillis, int replicas, long hintWindowMillis, long hintMaxBytes) {
+                  int drainMillis, int replicas, long hintWindowMillis, long hintMaxBytes,
+                  long tombstoneGraceMillis) {
     }
 }

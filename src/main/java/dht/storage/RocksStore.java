@@ -133,6 +133,20 @@ public final class RocksStore implements Store, HintLog {
     }
 
     @Override
+    public void delete(byte[] key) {
+        try {
+            db.delete(writeOptions, key);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot delete key " + Keys.describe(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public RecordCursor range(byte[] start, byte[] end) {
+        return new RocksCursor(db.newIterator(), start, end);
+    }
+
+    @Override
     public void addHint(byte[] hintKey, byte[] value) {
         try {
             db.put(hints, writeOptions, hintKey, value);

@@ -9,6 +9,12 @@ public interface Store extends AutoCloseable {
     /** Stores the record unless the key already holds a newer one (last writer wins). */
     void put(byte[] key, Record record);
 
+    /** Removes the key outright; only for purging tombstones, never for a client's delete. */
+    void delete(byte[] key);
+
+    /** The records from {@code start} (inclusive) to {@code end} (exclusive; null: to the last key). */
+    RecordCursor range(byte[] start, byte[] end);
+
     /** RocksDB's own estimate, which counts tombstones and overwritten keys until compaction. */
     long estimatedKeys();
 

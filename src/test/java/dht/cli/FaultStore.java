@@ -1,6 +1,7 @@
 package dht.cli;
 
 import dht.storage.Record;
+import dht.storage.RecordCursor;
 import dht.storage.StorageException;
 import dht.storage.Store;
 
@@ -51,6 +52,16 @@ final class FaultStore implements Store {
             throw new StorageException("injected write fault", null);
         }
         real.put(key, record);
+    }
+
+    @Override
+    public void delete(byte[] key) {
+        real.delete(key);
+    }
+
+    @Override
+    public RecordCursor range(byte[] start, byte[] end) {
+        return real.range(start, end);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dht.cli;
 
+import dht.storage.RecordCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,37 @@ class ProcessIT {
                 assertEquals("value-" + n, Http.text(got));
             }
         }
+    }
+
+    @Test
+    void replicaProcessAway_missesWritesWithDefaults_andHoldsThemSoonAfterItsRestart() throws Exception {
+        List<String> urls = urls(3);
+        List<Process> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(node(i, urls));
+        }
+        nodes.get(2).destroy();
+        assertTrue(nodes.get(2).waitFor(20, TimeUnit.SECONDS));
+        for (int i = 0; i < 200; i++) {
+            assertEquals(201, Http.put(urls.get(i % 2) + "/v0/entity?id=away-" + i, "v" + i).statusCode());
+        }
+        assertEquals(202, Http.delete(urls.get(0) + "/v0/entity?id=away-0").statusCode());
+
+        node(2, urls);
+        for (int i = 1; i < 200; i++) {
+            String internal = urls.get(2) + "/v0/internal/entity?id=away-" + i;
+            assertTrue(TestCluster.eventually(15_000, () -> Http.get(internal).statusCode() == 200),
+                    "away-" + i + " handed off to the restarted replica");
+        }
+        String deleted = urls.get(2) + "/v0/internal/entity?id=away-0";
+        assertTrue(TestCluster.eventually(15_000, () -> {
+            HttpResponse<byte[]> record = Http.get(deleted);
+            return record.statusCode() == 200 && RecordCodec.decode(record.body()).tombstone();
+        }), "the delete too");
+        for (int i = 1; i < 200; i++) {
+            assertEquals("v" + i, Http.text(Http.get(urls.get(2) + "/v0/entity?id=away-" + i)));
+        }
+        assertEquals(404, Http.get(urls.get(2) + "/v0/entity?id=away-0").statusCode());
     }
 
     @Test

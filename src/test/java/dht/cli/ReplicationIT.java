@@ -189,4 +189,20 @@ class ReplicationIT {
         assertEquals(201, Http.put(internal(0, "lww"), older).statusCode());
         assertEquals("newer", Http.text(Http.get(cluster.entity(0, "lww"))));
     }
+
+    @Test
+    void tombstones_arePurgedAfterTheGracePeriod_butARecreatedKeyStays() throws Exception {
+        cluster = new TestCluster(1, "--tombstone-grace-ms", "1000", "--hint-window-ms", "500");
+        assertEquals(201, Http.put(cluster.entity(0, "gone"), "v").statusCode());
+        assertEquals(202, Http.delete(cluster.entity(0, "gone")).statusCode());
+        assertEquals(201, Http.put(cluster.entity(0, "back"), "v1").statusCode());
+        assertEquals(202, Http.delete(cluster.entity(0, "back")).statusCode());
+        assertEquals(201, Http.put(cluster.entity(0, "back"), "v2").statusCode());
+        assertTrue(RecordCodec.decode(Http.get(internal(0, "gone")).body()).tombstone(), "a tombstone at first");
+
+        assertTrue(TestCluster.eventually(10_000, () -> Http.get(internal(0, "gone")).statusCode() == 404),
+                "the tombstone was purged");
+        assertEquals(404, Http.get(cluster.entity(0, "gone")).statusCode());
+        assertEquals("v2", Http.text(Http.get(cluster.entity(0, "back"))));
+    }
 }
