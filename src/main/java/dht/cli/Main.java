@@ -108,7 +108,8 @@ public final class Main {
                 flags.integer("replicas", Math.min(cluster.size(), 3), 1, cluster.size()),
                 flags.integer("hint-window-ms", 3 * 3600 * 1000, 0, Integer.MAX_VALUE),
                 (long) flags.integer("hint-max-mb", 256, 0, 1 << 20) * MIB,
-                flags.integer("tombstone-grace-ms", 24 * 3600 * 1000, 1, Integer.MAX_VALUE));
+                flags.integer("tombstone-grace-ms", 24 * 3600 * 1000, 1, Integer.MAX_VALUE),
+                (long) flags.integer("body-memory-mb", (int) (Runtime.getRuntime().maxMemory() / 8 / MIB), 1, 1 << 20) * MIB);
         if (tuning.tombstoneGraceMillis() <= tuning.hintWindowMillis()) {
             throw new UsageException("--tombstone-grace-ms must exceed --hint-window-ms, or a late hint could revive a purged delete");
         }

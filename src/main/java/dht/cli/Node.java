@@ -7,6 +7,7 @@ import dht.coordinator.Hints;
 import dht.coordinator.HybridClock;
 import dht.coordinator.LocalReplica;
 import dht.coordinator.TombstonePurge;
+import dht.http.BodyBudget;
 import dht.http.DhtServer;
 import dht.http.WorkerPool;
 import dht.storage.RocksStore;
@@ -67,9 +68,10 @@ final class Node implements AutoCloseable {
             Coordinator coordinator = new Coordinator(ring, self, local, peers, clock, hints, tuning.replicas());
             purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), System::currentTimeMillis);
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
-            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints);
+            BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
+            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints, bodies);
             DhtServer server = new DhtServer(serverConfig(config), coordinator, local, workers, status::json,
-                    tuning.maxValueBytes());
+                    tuning.maxValueBytes(), bodies);
             server.start();
             hints.start();
             purge.start();

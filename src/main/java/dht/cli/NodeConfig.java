@@ -29,9 +29,10 @@ record NodeConfig(int port, String self, List<String> cluster, StoreSettings sto
      * @param hintWindowMillis how long a hint is kept before it is dropped undelivered
      * @param hintMaxBytes how many bytes of hints a node keeps at most
      * @param tombstoneGraceMillis how long a tombstone is kept before it is purged
+     * @param bodyMemoryBytes how many bytes of large request bodies the node holds at once
      */
     record Tuning(int workers, int queue, int queueMillis, int selectors, int partitions, int maxValueBytes,
                   int drainMillis, int replicas, long hintWindowMillis, long hintMaxBytes,
-                  long tombstoneGraceMillis) {
+                  long tombstoneGraceMillis, long bodyMemoryBytes) {
     }
 }

@@ -3,6 +3,7 @@ package dht.cli;
 import dht.cluster.PeerClient;
 import dht.cluster.Ring;
 import dht.coordinator.Hints;
+import dht.http.BodyBudget;
 import dht.http.WorkerPool;
 import dht.storage.Store;
 
@@ -16,16 +17,19 @@ final class StatusReport {
     private final Store store;
     private final WorkerPool workers;
     private final Hints hints;
+    private final BodyBudget bodies;
     private final String[] shares;
     private final long startedMillis = System.currentTimeMillis();
 
-    StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WorkerPool workers, Hints hints) {
+    StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WorkerPool workers, Hints hints,
+                 BodyBudget bodies) {
         this.self = self;
         this.ring = ring;
         this.peers = peers;
         this.store = store;
         this.workers = workers;
         this.hints = hints;
+        this.bodies = bodies;
         this.shares = new String[ring.size()];
         for (int i = 0; i < shares.length; i++) {
             shares[i] = String.format(Locale.ROOT, "%.4f", ring.share(i));
@@ -52,6 +56,7 @@ final class StatusReport {
                 .append("},\"hints\":{\"storedBytes\":").append(hints.storedBytes())
                 .append(",\"dropped\":").append(hints.dropped())
                 .append("},\"queuedRequests\":").append(workers.queued())
+                .append(",\"heldBodyBytes\":").append(bodies.heldBytes())
                 .append('}');
         return out.toString();
     }

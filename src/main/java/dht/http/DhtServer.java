@@ -41,14 +41,16 @@ public final class DhtServer extends HttpServer {
     private final WorkerPool workers;
     private final Supplier<String> status;
     private final int maxValueBytes;
+    private final BodyBudget bodyBudget;
 
     // any thread
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
     public DhtServer(HttpServerConfig config, Coordinator coordinator, LocalReplica local, WorkerPool workers,
-                     Supplier<String> status, int maxValueBytes) throws IOException {
+                     Supplier<String> status, int maxValueBytes, BodyBudget bodyBudget) throws IOException {
         super(config);
+        this.bodyBudget = bodyBudget;
         this.coordinator = coordinator;
         this.local = local;
         this.workers = workers;
@@ -59,7 +61,7 @@ public final class DhtServer extends HttpServer {
     @Override
     public HttpSession createSession(Socket socket) {
         // Internal writes carry the record header on top of the largest value.
-        return new DhtSession(socket, this, maxValueBytes + RecordCodec.HEADER_BYTES);
+        return new DhtSession(socket, this, maxValueBytes + RecordCodec.HEADER_BYTES, bodyBudget);
     }
 
     @Override

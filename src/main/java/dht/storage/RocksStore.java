@@ -7,6 +7,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -38,6 +39,11 @@ import java.util.List;
 public final class RocksStore implements Store, HintLog {
     static final int MEMTABLES = 3;
     private static final int BLOOM_BITS_PER_KEY = 10;
+    private static final double HIGH_PRIORITY_SHARE = 0.5;
+    private static final long METADATA_BLOCK_BYTES = 4096;
+    // A WAL file is kept until every column family with data in it is flushed; without a cap a
+    // few hints would pin every WAL written since.
+    private static final long MAX_WAL_BYTES = 64L << 20;
 
     static {
         RocksDB.loadLibrary();
@@ -77,12 +83,20 @@ public final class RocksStore implements Store, HintLog {
         if (!Files.isWritable(dir)) {
             throw new StorageException("data directory " + dir + " is not writable", null);
         }
-        LRUCache cache = new LRUCache(settings.blockCacheBytes());
+        // Index and filter blocks share the cache with data but sit in its high-priority half, and
+        // are partitioned: a read loads a few KiB of them, not a whole file's megabytes, which
+        // uniform reads over a larger-than-cache store would otherwise evict and reload each time.
+        LRUCache cache = new LRUCache(settings.blockCacheBytes(), -1, false, HIGH_PRIORITY_SHARE);
         BloomFilter bloom = new BloomFilter(BLOOM_BITS_PER_KEY, false);
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(cache)
                 .setFilterPolicy(bloom)
+                .setIndexType(IndexType.kTwoLevelIndexSearch)
+                .setPartitionFilters(true)
+                .setMetadataBlockSize(METADATA_BLOCK_BYTES)
                 .setCacheIndexAndFilterBlocks(true)
+                .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                .setPinTopLevelIndexAndFilter(true)
                 .setPinL0FilterAndIndexBlocksInCache(true);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions()
                 .setMergeOperatorName("max")
@@ -94,6 +108,7 @@ public final class RocksStore implements Store, HintLog {
         DBOptions options = new DBOptions()
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
+                .setMaxTotalWalSize(MAX_WAL_BYTES)
                 .setMaxBackgroundJobs(2);
         WriteOptions writeOptions = new WriteOptions().setSync(settings.fsync());
         List<ColumnFamilyDescriptor> descriptors = List.of(

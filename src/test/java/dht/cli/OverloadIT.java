@@ -83,10 +83,14 @@ class OverloadIT {
         assertEquals(4, answers.stream().filter(f -> f.join().statusCode() == 503).count());
     }
 
+    private String status() {
+        return Http.text(Http.get(cluster.urls.get(0) + "/v0/status"));
+    }
+
     private int queued() {
-        String status = Http.text(Http.get(cluster.urls.get(0) + "/v0/status"));
-        int at = status.indexOf("\"queuedRequests\":") + "\"queuedRequests\":".length();
-        return Integer.parseInt(status.substring(at, status.indexOf('}', at)));
+        java.util.regex.Matcher field = java.util.regex.Pattern.compile("\"queuedRequests\":(\\d+)").matcher(status());
+        assertTrue(field.find(), "status reports queuedRequests");
+        return Integer.parseInt(field.group(1));
     }
 
     @Test
@@ -100,5 +104,27 @@ class OverloadIT {
         assertEquals("v", Http.text(Http.get(cluster.entity(0, "kept"))));
         stores.get(0).failWrites(false);
         assertEquals(201, Http.put(cluster.entity(0, "lost"), "v").statusCode());
+    }
+
+    @Test
+    void largeBodiesBeyondTheBudget_answer503_andTheBudgetComesBack() throws Exception {
+        start("--body-memory-mb", "1");
+        FaultStore store = stores.get(0);
+        store.closeGate();
+        byte[] large = new byte[800 * 1024];
+        String held = cluster.entity(0, "held");
+        CompletableFuture<HttpResponse<byte[]>> first = CompletableFuture.supplyAsync(() -> Http.put(held, large), clients);
+        assertTrue(TestCluster.eventually(5000, () -> status().contains("\"heldBodyBytes\":" + large.length)),
+                "the first large body is held");
+
+        HttpResponse<byte[]> refused = Http.put(cluster.entity(0, "second"), large);
+        assertEquals(503, refused.statusCode());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""));
+        assertEquals(404, Http.get(cluster.entity(0, "small-requests-still-work")).statusCode());
+
+        store.openGate();
+        assertEquals(201, first.get().statusCode());
+        assertEquals(201, Http.put(cluster.entity(0, "second"), large).statusCode(), "the budget was returned");
+        assertTrue(TestCluster.eventually(5000, () -> status().contains("\"heldBodyBytes\":0")));
     }
 }

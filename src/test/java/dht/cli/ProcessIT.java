@@ -173,6 +173,40 @@ class ProcessIT {
     }
 
     @Test
+    void concurrentLargestValues_onA128MiBHeap_areStoredOrRefused_neverOutOfMemory() throws Exception {
+        List<String> urls = urls(1);
+        node(0, urls);
+        byte[] value = new byte[16 * 1024 * 1024];
+        new java.util.Random(16).nextBytes(value);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String url = urls.get(0) + "/v0/entity?id=large-" + i;
+            answers.add(clients.submit(() -> {
+                try {
+                    return Http.put(url, value).statusCode();
+                } catch (UncheckedIOException e) {
+                    return 0; // closed on us after a refusal: also an answer
+                }
+            }));
+        }
+        int stored = -1;
+        for (int i = 0; i < 8; i++) {
+            int status = answers.get(i).get(60, TimeUnit.SECONDS);
+            assertTrue(status == 201 || status == 503 || status == 0, "large-" + i + ": " + status);
+            if (status == 201) {
+                stored = i;
+            }
+        }
+        clients.shutdown();
+        assertTrue(stored >= 0, "at least one large value was stored");
+        HttpResponse<byte[]> back = Http.get(urls.get(0) + "/v0/entity?id=large-" + stored);
+        assertEquals(200, back.statusCode());
+        assertTrue(java.util.Arrays.equals(value, back.body()), "the stored value comes back whole");
+        assertFalse(output("node0").contains("OutOfMemoryError"), output("node0"));
+    }
+
+    @Test
     void sigterm_drainsStopsCleanly_andRestartKeepsData() throws Exception {
         List<String> urls = urls(1);
         Process process = node(0, urls);
