@@ -43,6 +43,7 @@ end
 -- Per-thread state, set in init().
 local id, next_seq
 local zipf
+local body
 
 -- YCSB's zipfian generator (Gray et al., "Quickly generating billion-record synthetic databases").
 local function zipf_init(n, theta)
@@ -66,6 +67,7 @@ function M.init()
   if M.dist == "zipfian" then zipf = zipf_init(M.keys, M.theta) end
   -- Sequential: thread i takes keys i, i+T, i+2T, ... so threads never write the same key.
   next_seq = id
+  body = string.rep("v", M.value_size)
 end
 
 -- The next key number, from 0 to DHT_KEYS - 1.
@@ -81,8 +83,16 @@ function M.path(key)
   return "/v0/entity?id=k" .. key .. suffix
 end
 
+-- The value every PUT sends: DHT_VALUE_SIZE bytes, the same that `dht.jar fill` writes.
 function M.value()
-  return string.rep("v", M.value_size)
+  return body
+end
+
+-- Installs wrk's callbacks for a workload whose request() builds one request.
+function M.workload(request)
+  _G.setup = M.setup
+  _G.init = function(args) M.init() end
+  _G.request = request
 end
 
 return M

@@ -5,12 +5,6 @@
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local dht = dofile(dir .. "common.lua")
 
-setup = dht.setup
-
-function init(args)
-  dht.init()
-end
-
-function request()
+dht.workload(function()
   return wrk.format("GET", dht.path(dht.next_key()))
-end
+end)

@@ -9,19 +9,11 @@ local read_share = tonumber(os.getenv("DHT_READ_SHARE") or "0.9")
 if read_share == nil or read_share < 0 or read_share > 1 then
   error("DHT_READ_SHARE must be a number from 0 to 1")
 end
-local body
 
-setup = dht.setup
-
-function init(args)
-  dht.init()
-  body = dht.value()
-end
-
-function request()
+dht.workload(function()
   local path = dht.path(dht.next_key())
   if math.random() < read_share then
     return wrk.format("GET", path)
   end
-  return wrk.format("PUT", path, nil, body)
-end
+  return wrk.format("PUT", path, nil, dht.value())
+end)

@@ -7,15 +7,6 @@
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local dht = dofile(dir .. "common.lua")
 
-local body
-
-setup = dht.setup
-
-function init(args)
-  dht.init()
-  body = dht.value()
-end
-
-function request()
-  return wrk.format("PUT", dht.path(dht.next_key()), nil, body)
-end
+dht.workload(function()
+  return wrk.format("PUT", dht.path(dht.next_key()), nil, dht.value())
+end)

@@ -183,11 +183,6 @@ public final class Hints implements AutoCloseable {
     /** Stops delivery and waits for it, so that the store can be closed under no running call. */
     @Override
     public void close() {
-        deliverer.shutdownNow();
-        try {
-            deliverer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.stopAndWait(deliverer);
     }
 }

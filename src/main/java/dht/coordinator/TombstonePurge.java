@@ -70,11 +70,6 @@ public final class TombstonePurge implements AutoCloseable {
     /** Stops sweeping and waits for a sweep in progress, so the store can be closed under none. */
     @Override
     public void close() {
-        sweeper.shutdownNow();
-        try {
-            sweeper.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.stopAndWait(sweeper);
     }
 }
