@@ -7,8 +7,10 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
+import org.rocksdb.Priority;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -47,6 +49,10 @@ public final class RocksStore implements Store, HintLog {
 
     static {
         RocksDB.loadLibrary();
+        // Compactions run in bursts of seconds of CPU; at low priority they take the cores only
+        // when requests leave them idle. Flushes (the high-priority pool) keep normal priority,
+        // since writes wait for them.
+        Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
     }
 
     private static final byte[] HINTS = "hints".getBytes(StandardCharsets.UTF_8);
