@@ -4,10 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -193,34 +189,11 @@ class ClusterIT {
                 "PUT /v0/entity?id=x HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
         };
         for (String request : bad) {
-            String answer = exchange(node, request);
+            String answer = Http.raw(node, request);
             assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 4"), "answer to a malformed request: " + answer);
             assertEquals(201, Http.put(cluster.entity(0, "after-bad"), "ok").statusCode());
         }
-        String chunked = exchange(node, "PUT /v0/entity?id=x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        String chunked = Http.raw(node, "PUT /v0/entity?id=x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
         assertTrue(chunked.startsWith("HTTP/1.1 411"), chunked);
-    }
-
-    /** Sends raw bytes and returns what came back before the server closed or went quiet. */
-    private static String exchange(URI node, String request) throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(node.getHost(), node.getPort()), 2000);
-            socket.setSoTimeout(2000);
-            OutputStream out = socket.getOutputStream();
-            try {
-                out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-            } catch (java.io.IOException e) {
-                return ""; // closed on us mid-request: also a refusal
-            }
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[512];
-            try {
-                int n = in.read(buffer);
-                return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
-            } catch (java.io.IOException e) {
-                return "";
-            }
-        }
     }
 }

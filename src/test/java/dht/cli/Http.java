@@ -1,7 +1,11 @@
 package dht.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +24,15 @@ final class Http {
     }
 
     static HttpResponse<byte[]> send(String method, String url, byte[] body) {
+        return send(method, url, body, false);
+    }
+
+    private static HttpResponse<byte[]> send(String method, String url, byte[] body, boolean expectContinue) {
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(10))
+                .expectContinue(expectContinue)
                 .method(method, publisher)
                 .build();
         try {
@@ -54,5 +63,28 @@ final class Http {
 
     static String text(HttpResponse<byte[]> response) {
         return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    /** Sends raw bytes and returns what came back before the server closed or went quiet. */
+    static String raw(URI node, String request) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(node.getHost(), node.getPort()), 2000);
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (java.io.IOException e) {
+                return ""; // closed on us mid-request: also a refusal
+            }
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[512];
+            try {
+                int n = in.read(buffer);
+                return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }
     }
 }
