@@ -24,15 +24,10 @@ final class Http {
     }
 
     static HttpResponse<byte[]> send(String method, String url, byte[] body) {
-        return send(method, url, body, false);
-    }
-
-    private static HttpResponse<byte[]> send(String method, String url, byte[] body, boolean expectContinue) {
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(10))
-                .expectContinue(expectContinue)
                 .method(method, publisher)
                 .build();
         try {
