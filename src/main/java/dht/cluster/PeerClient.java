@@ -55,10 +55,6 @@ public final class PeerClient implements AutoCloseable {
         this.health = new PeerHealth(settings.downMillis(), System::currentTimeMillis);
     }
 
-    public String url() {
-        return url;
-    }
-
     public boolean isDown() {
         return health.isDown();
     }

@@ -7,6 +7,7 @@ import dht.storage.StorageException;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -118,7 +119,7 @@ public final class Coordinator {
     }
 
     private static void settle(CompletableFuture<Outcome> result, Quorum.Decision decision,
-                               java.util.function.Function<Record, Outcome> onSuccess) {
+                               Function<Record, Outcome> onSuccess) {
         if (decision != null) {
             result.complete(decision.succeeded() ? onSuccess.apply(decision.newest()) : decision.failure());
         }

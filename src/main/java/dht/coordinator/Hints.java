@@ -87,9 +87,13 @@ public final class Hints implements AutoCloseable {
         long size = hintKey.length + value.length;
         if (storedBytes.addAndGet(size) > maxBytes) {
             storedBytes.addAndGet(-size);
-            dropped.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "hints are full ({0} bytes); dropped a hint for {1}",
-                    maxBytes, members.get(replica));
+            // Once full, every write to a down peer lands here: log the first drop and every
+            // thousandth, the status report counts them all.
+            long drops = dropped.incrementAndGet();
+            if (drops % 1000 == 1) {
+                LOG.log(System.Logger.Level.WARNING, "hints are full ({0} bytes); {1} dropped so far, the latest for {2}",
+                        maxBytes, drops, members.get(replica));
+            }
             return;
         }
         try {
