@@ -35,6 +35,7 @@ final class Flags {
         NODE.put("hint-max-mb", new String[] {"MB", "hints a node keeps at most (default 256)"});
         NODE.put("tombstone-grace-ms", new String[] {"MS", "tombstones older than this are purged; must exceed the hint window (default 86400000, 1 day)"});
         NODE.put("fsync", new String[] {"", "sync the WAL on every write: survives power loss, costs a disk flush"});
+        NODE.put("streams", new String[] {"N", "range streams open at once, clients' and peers' together; more get 503 (default 8)"});
         NODE.put("drain-ms", new String[] {"MS", "how long a stopping node waits for requests in flight (default 5000)"});
         NODE.put("help", new String[] {"", "print this help and exit"});
     }

@@ -2,6 +2,8 @@ package dht.cli;
 
 import dht.cluster.PeerSettings;
 import dht.cluster.Ring;
+import dht.storage.EntryCodec;
+import dht.storage.Keys;
 import dht.storage.StorageException;
 import dht.storage.StoreSettings;
 
@@ -16,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
     private static final int LOCAL_NODES = 3;
     private static final int MIB = 1 << 20;
+    /** Leaves room for a key and a header beside the largest value in one array. */
+    private static final int MAX_VALUE_BYTES = Integer.MAX_VALUE - 2 * Keys.MAX_BYTES;
 
     private Main() {
     }
@@ -92,24 +96,27 @@ public final class Main {
                 (long) flags.integer("block-cache-mb", 32, 1, 1 << 20) * MIB,
                 (long) flags.integer("memtable-mb", 16, 1, 1 << 16) * MIB,
                 flags.bool("fsync"));
+        int maxValueBytes = flags.integer("max-value-bytes", 16 * MIB, 0, MAX_VALUE_BYTES);
         PeerSettings peers = new PeerSettings(
                 flags.integer("peer-connections", 8, 1, 1024),
                 flags.integer("connect-timeout-ms", 250, 1, 60_000),
                 flags.integer("peer-timeout-ms", 1000, 1, 600_000),
-                flags.integer("peer-down-ms", 1000, 0, 600_000));
+                flags.integer("peer-down-ms", 1000, 0, 600_000),
+                EntryCodec.maxLength(maxValueBytes));
         NodeConfig.Tuning tuning = new NodeConfig.Tuning(
                 flags.integer("workers", 2 * cores, 1, 4096),
                 flags.integer("queue", 1024, 1, 1 << 20),
                 flags.integer("queue-ms", 500, 1, 600_000),
                 flags.integer("selectors", cores, 1, 1024),
                 flags.integer("partitions", Ring.DEFAULT_PARTITIONS, 1, 1 << 24),
-                flags.integer("max-value-bytes", 16 * MIB, 0, Integer.MAX_VALUE - 64),
+                maxValueBytes,
                 flags.integer("drain-ms", 5000, 0, 600_000),
                 flags.integer("replicas", Math.min(cluster.size(), 3), 1, cluster.size()),
                 flags.integer("hint-window-ms", 3 * 3600 * 1000, 0, Integer.MAX_VALUE),
                 (long) flags.integer("hint-max-mb", 256, 0, 1 << 20) * MIB,
                 flags.integer("tombstone-grace-ms", 24 * 3600 * 1000, 1, Integer.MAX_VALUE),
-                (long) flags.integer("body-memory-mb", (int) (Runtime.getRuntime().maxMemory() / 8 / MIB), 1, 1 << 20) * MIB);
+                (long) flags.integer("body-memory-mb", (int) (Runtime.getRuntime().maxMemory() / 8 / MIB), 1, 1 << 20) * MIB,
+                flags.integer("streams", 8, 1, 1024));
         if (tuning.tombstoneGraceMillis() <= tuning.hintWindowMillis()) {
             throw new UsageException("--tombstone-grace-ms must exceed --hint-window-ms, or a late hint could revive a purged delete");
         }

@@ -9,6 +9,7 @@ import dht.coordinator.LocalReplica;
 import dht.coordinator.TombstonePurge;
 import dht.http.BodyBudget;
 import dht.http.DhtServer;
+import dht.http.RangeStreams;
 import dht.http.WorkerPool;
 import dht.storage.RocksStore;
 import dht.storage.Store;
@@ -69,9 +70,10 @@ final class Node implements AutoCloseable {
             purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), System::currentTimeMillis);
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
             BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
-            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints, bodies);
+            RangeStreams streams = new RangeStreams(tuning.streams());
+            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints, bodies, streams);
             DhtServer server = new DhtServer(serverConfig(config), coordinator, local, workers, status::json,
-                    tuning.maxValueBytes(), bodies);
+                    tuning.maxValueBytes(), bodies, streams);
             server.start();
             hints.start();
             purge.start();

@@ -30,9 +30,10 @@ record NodeConfig(int port, String self, List<String> cluster, StoreSettings sto
      * @param hintMaxBytes how many bytes of hints a node keeps at most
      * @param tombstoneGraceMillis how long a tombstone is kept before it is purged
      * @param bodyMemoryBytes how many bytes of large request bodies the node holds at once
+     * @param streams range streams open at once, its own and its peers' together
      */
     record Tuning(int workers, int queue, int queueMillis, int selectors, int partitions, int maxValueBytes,
                   int drainMillis, int replicas, long hintWindowMillis, long hintMaxBytes,
-                  long tombstoneGraceMillis, long bodyMemoryBytes) {
+                  long tombstoneGraceMillis, long bodyMemoryBytes, int streams) {
     }
 }

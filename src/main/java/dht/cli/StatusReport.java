@@ -4,6 +4,7 @@ import dht.cluster.PeerClient;
 import dht.cluster.Ring;
 import dht.coordinator.Hints;
 import dht.http.BodyBudget;
+import dht.http.RangeStreams;
 import dht.http.WorkerPool;
 import dht.storage.Store;
 
@@ -18,11 +19,13 @@ final class StatusReport {
     private final WorkerPool workers;
     private final Hints hints;
     private final BodyBudget bodies;
+    private final RangeStreams streams;
     private final String[] shares;
     private final long startedMillis = System.currentTimeMillis();
 
     StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WorkerPool workers, Hints hints,
-                 BodyBudget bodies) {
+                 BodyBudget bodies, RangeStreams streams) {
+        this.streams = streams;
         this.self = self;
         this.ring = ring;
         this.peers = peers;
@@ -57,6 +60,7 @@ final class StatusReport {
                 .append(",\"dropped\":").append(hints.dropped())
                 .append("},\"queuedRequests\":").append(workers.queued())
                 .append(",\"heldBodyBytes\":").append(bodies.heldBytes())
+                .append(",\"openRangeStreams\":").append(streams.open())
                 .append('}');
         return out.toString();
     }

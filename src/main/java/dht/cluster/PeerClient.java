@@ -10,7 +10,9 @@ import one.nio.net.ConnectionString;
 import one.nio.pool.PoolException;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,10 +33,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PeerClient implements AutoCloseable {
     public static final String INTERNAL_PATH = "/v0/internal/entity";
+    public static final String INTERNAL_RANGE_PATH = "/v0/internal/entities";
     private static final int QUEUED_CALLS_PER_CONNECTION = 64;
 
     // fixed after construction
     private final String url;
+    private final String host;
+    private final int port;
+    private final PeerSettings settings;
     private final HttpClient http;
     private final ThreadPoolExecutor executor;
     private final PeerHealth health;
@@ -42,6 +48,10 @@ public final class PeerClient implements AutoCloseable {
 
     public PeerClient(String url, PeerSettings settings) {
         this.url = url;
+        URI parsed = URI.create(url);
+        this.host = parsed.getHost();
+        this.port = parsed.getPort();
+        this.settings = settings;
         this.timeoutMillis = settings.timeoutMillis();
         this.http = new HttpClient(new ConnectionString(url
                 + "?clientMaxPoolSize=" + settings.connections()
@@ -79,6 +89,32 @@ public final class PeerClient implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * The peer's records from {@code start} (inclusive) to {@code end} (exclusive; null: to the
+     * last key), tombstones included, as a stream that blocks the reading thread.
+     *
+     * @throws PeerException when the peer is marked down or does not start the stream
+     */
+    public PeerStream range(byte[] start, byte[] end) {
+        if (!health.admit()) {
+            throw new PeerException(PeerException.Kind.UNAVAILABLE, "peer " + url + " is marked down", null);
+        }
+        String uri = INTERNAL_RANGE_PATH + "?start=" + PercentEncoding.encode(start)
+                + (end == null ? "" : "&end=" + PercentEncoding.encode(end));
+        try {
+            ChunkedReader reader = ChunkedReader.open(new InetSocketAddress(host, port), uri,
+                    settings.connectTimeoutMillis(), settings.timeoutMillis(), settings.maxEntryBytes());
+            health.succeeded();
+            return new PeerStream(url, reader);
+        } catch (ChunkedReader.Refused e) {
+            health.succeeded();
+            throw new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " refused the range: " + e.getMessage(), e);
+        } catch (IOException e) {
+            health.failed();
+            throw PeerStream.failure(url, e);
+        }
     }
 
     private static String uriOf(byte[] key) {

@@ -7,6 +7,8 @@ package dht.cluster;
  * @param connectTimeoutMillis how long to wait for a TCP connection
  * @param timeoutMillis the deadline of one call, from submission to answer
  * @param downMillis how long a failed peer gets fast failures before the next probe
+ * @param maxEntryBytes the largest range entry a peer may send: the largest value with its key and header
  */
-public record PeerSettings(int connections, int connectTimeoutMillis, int timeoutMillis, int downMillis) {
+public record PeerSettings(int connections, int connectTimeoutMillis, int timeoutMillis, int downMillis,
+                           int maxEntryBytes) {
 }

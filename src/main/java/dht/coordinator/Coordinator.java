@@ -1,10 +1,14 @@
 package dht.coordinator;
 
 import dht.cluster.PeerClient;
+import dht.cluster.PeerException;
 import dht.cluster.Ring;
 import dht.storage.Record;
+import dht.storage.RecordCursor;
 import dht.storage.StorageException;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -116,6 +120,48 @@ public final class Coordinator {
             });
         }
         return result;
+    }
+
+    /**
+     * Every member's records from {@code start} (inclusive) to {@code end} (exclusive; null: to the
+     * last key), merged: each key once, with its newest record, tombstones included. Blocks the
+     * calling thread while peers stream.
+     *
+     * <p>A member out of reach is left out as long as the rest still hold every key's last write:
+     * a write acknowledged by a quorum of the replication factor is on at least that many
+     * members, so fewer than that many unreachable members leave a copy of it among the rest.
+     * Writes acknowledged by fewer replicas than the default quorum have no such guarantee.
+     *
+     * @throws RangeUnavailable when too many members are out of reach
+     */
+    public RecordCursor range(byte[] start, byte[] end) {
+        List<RecordCursor> sources = new ArrayList<>(peers.length);
+        int unreachable = 0;
+        String cause = null;
+        try {
+            sources.add(local.range(start, end));
+            for (PeerClient peer : peers) {
+                if (peer == null) {
+                    continue;
+                }
+                try {
+                    sources.add(peer.range(start, end));
+                } catch (PeerException e) {
+                    unreachable++;
+                    cause = e.getMessage();
+                }
+            }
+        } catch (RuntimeException e) {
+            new RangeMerge(sources).close();
+            throw e;
+        }
+        int needed = peers.length - Replication.quorum(replicationFactor) + 1;
+        if (sources.size() < needed) {
+            new RangeMerge(sources).close();
+            throw new RangeUnavailable(new Outcome.NotEnoughReplicas(sources.size(), needed,
+                    unreachable + " members out of reach: " + cause));
+        }
+        return new RangeMerge(sources);
     }
 
     private static void settle(CompletableFuture<Outcome> result, Quorum.Decision decision,

@@ -1,6 +1,7 @@
 package dht.coordinator;
 
 import dht.storage.Record;
+import dht.storage.RecordCursor;
 import dht.storage.Store;
 
 import java.util.Arrays;
@@ -33,6 +34,11 @@ public final class LocalReplica {
 
     public Record read(byte[] key) {
         return store.get(key);
+    }
+
+    /** This node's records in the range, tombstones included; see {@link Store#range}. */
+    public RecordCursor range(byte[] start, byte[] end) {
+        return store.range(start, end);
     }
 
     public void write(byte[] key, Record record) {

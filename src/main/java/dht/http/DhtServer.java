@@ -7,6 +7,7 @@ import dht.coordinator.Outcome;
 import dht.coordinator.Replication;
 import dht.storage.Record;
 import dht.storage.RecordCodec;
+import dht.storage.RecordCursor;
 import dht.storage.StorageException;
 import one.nio.http.HttpServer;
 import one.nio.http.HttpServerConfig;
@@ -25,14 +26,17 @@ import java.util.function.Supplier;
  * {@link WorkerPool}; the response goes out from whichever thread settles the request.
  *
  * <pre>
- * /v0/entity?id=ID[&ack=A&from=F]  GET, PUT, DELETE   the client API, coordinated across replicas
- * /v0/internal/entity?id=ID   GET, PUT           a peer's replica call, served locally, never forwarded
- * /v0/status                  GET                this node's view of the cluster, as JSON, even when overloaded
+ * /v0/entity?id=ID[&ack=A&from=F]             GET, PUT, DELETE  the client API, coordinated across replicas
+ * /v0/entities?start=S[&end=E][&local=true]   GET               a key range, streamed in chunks, merged across members
+ * /v0/internal/entity?id=ID                   GET, PUT          a peer's replica call, served locally, never forwarded
+ * /v0/internal/entities?start=S[&end=E]       GET               a peer's range call: local records with versions
+ * /v0/status                                  GET               this node's view of the cluster, as JSON, even when overloaded
  * </pre>
  */
 public final class DhtServer extends HttpServer {
     private static final System.Logger LOG = System.getLogger(DhtServer.class.getName());
     private static final String ENTITY_PATH = "/v0/entity";
+    private static final String RANGE_PATH = "/v0/entities";
     private static final String STATUS_PATH = "/v0/status";
 
     // fixed after construction
@@ -42,14 +46,17 @@ public final class DhtServer extends HttpServer {
     private final Supplier<String> status;
     private final int maxValueBytes;
     private final BodyBudget bodyBudget;
+    private final RangeStreams streams;
 
     // any thread
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
     public DhtServer(HttpServerConfig config, Coordinator coordinator, LocalReplica local, WorkerPool workers,
-                     Supplier<String> status, int maxValueBytes, BodyBudget bodyBudget) throws IOException {
+                     Supplier<String> status, int maxValueBytes, BodyBudget bodyBudget, RangeStreams streams)
+            throws IOException {
         super(config);
+        this.streams = streams;
         this.bodyBudget = bodyBudget;
         this.coordinator = coordinator;
         this.local = local;
@@ -73,7 +80,9 @@ public final class DhtServer extends HttpServer {
         try {
             switch (request.getPath()) {
                 case ENTITY_PATH -> entity(request, session);
+                case RANGE_PATH -> range(request, (DhtSession) session);
                 case PeerClient.INTERNAL_PATH -> internal(request, session);
+                case PeerClient.INTERNAL_RANGE_PATH -> internalRange(request, (DhtSession) session);
                 case STATUS_PATH -> status(request, session);
                 default -> throw new BadRequest(Response.BAD_REQUEST, "unknown path " + request.getPath());
             }
@@ -111,6 +120,44 @@ public final class DhtServer extends HttpServer {
             return coordinator.replication(ack, from);
         } catch (IllegalArgumentException e) {
             throw new BadRequest(Response.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private void range(Request request, DhtSession session) throws BadRequest {
+        byte[][] bounds = rangeBounds(request);
+        stream(session, QueryParams.bool(request.getURI(), "local", false) ? () -> this.local.range(bounds[0], bounds[1])
+                : () -> coordinator.range(bounds[0], bounds[1]), ChunkFormat.CLIENT);
+    }
+
+    private void internalRange(Request request, DhtSession session) throws BadRequest {
+        byte[][] bounds = rangeBounds(request);
+        stream(session, () -> local.range(bounds[0], bounds[1]), ChunkFormat.INTERNAL);
+    }
+
+    /** The range's start and end (null: open-ended) from a GET over HTTP/1.1, which chunks need. */
+    private static byte[][] rangeBounds(Request request) throws BadRequest {
+        if (request.getMethod() != Request.METHOD_GET) {
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + request.getPath());
+        }
+        if (!request.isHttp11()) {
+            throw new BadRequest(Response.HTTP_VERSION_NOT_SUPPORTED, "range answers are chunked, which needs HTTP/1.1");
+        }
+        byte[] start = QueryParams.bytes(request.getURI(), "start");
+        if (start == null || start.length == 0) {
+            throw new BadRequest(Response.BAD_REQUEST, "missing or empty start");
+        }
+        byte[] end = QueryParams.bytes(request.getURI(), "end");
+        if (end != null && end.length == 0) {
+            throw new BadRequest(Response.BAD_REQUEST, "empty end; leave it out to read to the last key");
+        }
+        return new byte[][] {start, end};
+    }
+
+    private void stream(DhtSession session, Supplier<RecordCursor> source, ChunkFormat format) {
+        inFlight.incrementAndGet();
+        if (!streams.start(session, source, format, inFlight::decrementAndGet)) {
+            inFlight.decrementAndGet();
+            send(session, Responses.overloaded("too many range streams open"));
         }
     }
 
@@ -225,7 +272,8 @@ public final class DhtServer extends HttpServer {
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        stop();
+        stop(); // closes the sessions, which ends their streams
         workers.shutdown(timeoutMillis);
+        streams.shutdown(timeoutMillis);
     }
 }

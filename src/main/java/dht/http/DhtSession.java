@@ -16,10 +16,13 @@ import java.util.Set;
  * one-nio's HTTP session with dht's limits on request bodies: larger than the value limit gets
  * 413 before the body is read, and more than the {@link BodyBudget} allows at once gets 503. It
  * also answers {@code Expect: 100-continue}, which curl sends for every body over 1 KiB and would
- * otherwise wait a second for.
+ * otherwise wait a second for. And it streams: a range answer goes out as chunks, paced by how
+ * fast the client's socket drains.
  */
 final class DhtSession extends HttpSession {
+    private static final System.Logger LOG = System.getLogger(DhtSession.class.getName());
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     // fixed after construction
     private final int maxBodyBytes;
@@ -27,6 +30,7 @@ final class DhtSession extends HttpSession {
 
     // guarded by this (one-nio holds the session's monitor while it parses, sends and closes)
     private final Set<Request> reserved = Collections.newSetFromMap(new IdentityHashMap<>());
+    private Runnable resumeStream;
 
     DhtSession(Socket socket, DhtServer server, int maxBodyBytes, BodyBudget budget) {
         super(socket, server);
@@ -86,6 +90,73 @@ final class DhtSession extends HttpSession {
         }
     }
 
+    /**
+     * Starts a streamed answer to the request being handled: the head goes out now, the body in
+     * chunks through {@link #writeStreamed}, and {@link #endStream} completes the request.
+     */
+    synchronized void startStream(Response head) throws IOException {
+        head.addHeader("Transfer-Encoding: chunked");
+        if ("close".equalsIgnoreCase(handling.getHeader("Connection:"))) {
+            head.addHeader("Connection: close"); // endStream then closes, as sendResponse does
+        }
+        writeResponse(head, false);
+    }
+
+    /**
+     * Writes part of a streamed body. True when the socket took all of it; otherwise the data
+     * waits in the session's queue and {@code resume} runs once the queue has drained or the
+     * session has closed, so a stream never has more than one batch waiting for a slow client.
+     */
+    synchronized boolean writeStreamed(byte[] data, int length, Runnable resume) throws IOException {
+        write(data, 0, length);
+        if (queueHead == null) {
+            return true;
+        }
+        resumeStream = resume;
+        return false;
+    }
+
+    /** Ends the streamed body and moves on to the next pipelined request, as a response would. */
+    synchronized void endStream() throws IOException {
+        sendResponse(new StreamEnd());
+    }
+
+    @Override
+    protected void writeResponse(Response response, boolean includeBody) throws IOException {
+        if (response instanceof StreamEnd) {
+            write(LAST_CHUNK, 0, LAST_CHUNK.length);
+        } else {
+            super.writeResponse(response, includeBody);
+        }
+    }
+
+    @Override
+    protected void processWrite() throws Exception {
+        super.processWrite();
+        if (queueHead == null) {
+            resumeStream();
+        }
+    }
+
+    private void resumeStream() {
+        Runnable resume = resumeStream;
+        if (resume != null) {
+            resumeStream = null;
+            resume.run();
+        }
+    }
+
+    @Override
+    public void handleException(Throwable e) {
+        if (e instanceof IOException) {
+            // A client that went away, often in the middle of a stream: routine, not an error.
+            LOG.log(System.Logger.Level.DEBUG, "connection from {0} closed: {1}", getRemoteHost(), e.toString());
+            close();
+        } else {
+            super.handleException(e);
+        }
+    }
+
     @Override
     public synchronized void sendResponse(Response response) throws IOException {
         Request done = handling;
@@ -103,11 +174,19 @@ final class DhtSession extends HttpSession {
             release(waiting);
         }
         super.close();
+        resumeStream(); // a paused stream learns of the close and releases its cursors
     }
 
     private void release(Request request) {
         if (request != null && reserved.remove(request)) {
             budget.release(request.getBody().length);
+        }
+    }
+
+    /** The end of a streamed body: only the last chunk goes out, no status line. */
+    private static final class StreamEnd extends Response {
+        StreamEnd() {
+            super(Response.OK);
         }
     }
 

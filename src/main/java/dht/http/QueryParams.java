@@ -1,6 +1,7 @@
 package dht.http;
 
 import dht.cluster.PercentEncoding;
+import dht.storage.Keys;
 import one.nio.http.Response;
 
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,6 @@ import java.nio.charset.StandardCharsets;
  * or two parameters, and this runs on the selector thread for every request.
  */
 final class QueryParams {
-    static final int MAX_ID_BYTES = 1024;
-
     private QueryParams() {
     }
 
@@ -21,8 +20,8 @@ final class QueryParams {
         if (id == null || id.length == 0) {
             throw new BadRequest(Response.BAD_REQUEST, "missing or empty id");
         }
-        if (id.length > MAX_ID_BYTES) {
-            throw new BadRequest(Response.REQUEST_URI_TOO_LONG, "id is longer than " + MAX_ID_BYTES + " bytes");
+        if (id.length > Keys.MAX_BYTES) {
+            throw new BadRequest(Response.REQUEST_URI_TOO_LONG, "id is longer than " + Keys.MAX_BYTES + " bytes");
         }
         return id;
     }
@@ -38,6 +37,20 @@ final class QueryParams {
         } catch (NumberFormatException e) {
             throw new BadRequest(Response.BAD_REQUEST, "parameter " + name + " must be a number");
         }
+    }
+
+    /** The parameter as {@code true} or {@code false}; {@code absent} when it is not there. */
+    static boolean bool(String uri, String name, boolean absent) throws BadRequest {
+        byte[] raw = bytes(uri, name);
+        if (raw == null) {
+            return absent;
+        }
+        String text = new String(raw, StandardCharsets.US_ASCII);
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new BadRequest(Response.BAD_REQUEST, "parameter " + name + " must be true or false");
+        };
     }
 
     /** The decoded value of the parameter, null when absent; a repeated parameter is refused. */

@@ -2,8 +2,10 @@ package dht.storage;
 
 import java.nio.charset.StandardCharsets;
 
-/** Renders keys for messages: short, printable, never the whole of a 1 KiB id. */
+/** The bounds of a key, and how to render one for messages: short, printable, never the whole id. */
 public final class Keys {
+    /** The longest key a client may store; everything that carries keys is sized by it. */
+    public static final int MAX_BYTES = 1024;
     private static final int MAX_SHOWN = 64;
 
     private Keys() {

@@ -1,5 +1,7 @@
 package dht.storage;
 
+import java.util.Arrays;
+
 /**
  * Turns a {@link Record} into the bytes RocksDB stores as the value, and back.
  *
@@ -24,23 +26,37 @@ public final class RecordCodec {
     }
 
     public static byte[] encode(Record record) {
+        byte[] out = new byte[encodedLength(record)];
+        encodeInto(record, out, 0);
+        return out;
+    }
+
+    public static int encodedLength(Record record) {
+        return HEADER_BYTES + record.value().length;
+    }
+
+    /** Writes the record at {@code offset}; {@code out} must have {@link #encodedLength} bytes there. */
+    public static void encodeInto(Record record, byte[] out, int offset) {
         if (record.version() < 0) {
             throw new IllegalArgumentException("negative version " + record.version());
         }
         byte[] value = record.value();
-        byte[] out = new byte[HEADER_BYTES + value.length];
-        writeLong(out, 0, record.version());
-        out[8] = (byte) (record.tombstone() ? FLAG_TOMBSTONE : 0);
-        System.arraycopy(value, 0, out, HEADER_BYTES, value.length);
-        return out;
+        writeLong(out, offset, record.version());
+        out[offset + 8] = (byte) (record.tombstone() ? FLAG_TOMBSTONE : 0);
+        System.arraycopy(value, 0, out, offset + HEADER_BYTES, value.length);
     }
 
     public static Record decode(byte[] bytes) {
-        if (bytes.length < HEADER_BYTES) {
-            throw new IllegalArgumentException("record of " + bytes.length + " bytes is shorter than its header");
+        return decode(bytes, 0, bytes.length);
+    }
+
+    /** The record in {@code length} bytes of {@code bytes} from {@code offset}. */
+    public static Record decode(byte[] bytes, int offset, int length) {
+        if (length < HEADER_BYTES) {
+            throw new IllegalArgumentException("record of " + length + " bytes is shorter than its header");
         }
-        long version = readLong(bytes, 0);
-        int flags = bytes[8] & 0xff;
+        long version = readLong(bytes, offset);
+        int flags = bytes[offset + 8] & 0xff;
         if (version < 0 || (flags & ~FLAG_TOMBSTONE) != 0) {
             throw new IllegalArgumentException("record has a negative version or unknown flags "
                     + Integer.toBinaryString(flags));
@@ -48,9 +64,7 @@ public final class RecordCodec {
         if ((flags & FLAG_TOMBSTONE) != 0) {
             return Record.tombstone(version);
         }
-        byte[] value = new byte[bytes.length - HEADER_BYTES];
-        System.arraycopy(bytes, HEADER_BYTES, value, 0, value.length);
-        return Record.live(version, value);
+        return Record.live(version, Arrays.copyOfRange(bytes, offset + HEADER_BYTES, offset + length));
     }
 
     private static void writeLong(byte[] out, int offset, long v) {

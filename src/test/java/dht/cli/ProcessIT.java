@@ -54,7 +54,11 @@ class ProcessIT {
     }
 
     private Process launch(String name, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx128m", "-jar", JAR));
+        return launch(name, "-Xmx128m", args);
+    }
+
+    private Process launch(String name, String heap, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(JAVA, heap, "-jar", JAR));
         command.addAll(args);
         try {
             Process process = new ProcessBuilder(command)
@@ -69,8 +73,12 @@ class ProcessIT {
     }
 
     private Process node(int i, List<String> urls) throws InterruptedException {
+        return node(i, urls, "-Xmx128m");
+    }
+
+    private Process node(int i, List<String> urls, String heap) throws InterruptedException {
         String self = urls.get(i);
-        Process process = launch("node" + i, List.of("--self", self, "--cluster", String.join(",", urls),
+        Process process = launch("node" + i, heap, List.of("--self", self, "--cluster", String.join(",", urls),
                 "--data", root.resolve("data" + i).toString(), "--block-cache-mb", "8", "--memtable-mb", "4"));
         assertTrue(TestCluster.eventually(30_000, () -> isUp(self)), self + " came up");
         return process;
@@ -204,6 +212,35 @@ class ProcessIT {
         assertEquals(200, back.statusCode());
         assertTrue(java.util.Arrays.equals(value, back.body()), "the stored value comes back whole");
         assertFalse(output("node0").contains("OutOfMemoryError"), output("node0"));
+    }
+
+    @Test
+    void rangeOf220MiB_streamsThroughA64MiBHeap_fromBothNodes() throws Exception {
+        List<String> urls = urls(2);
+        node(0, urls, "-Xmx64m");
+        node(1, urls, "-Xmx64m");
+        byte[] value = new byte[1 << 20];
+        new java.util.Random(64).nextBytes(value);
+        int count = 220;
+        for (int i = 0; i < count; i++) {
+            assertEquals(201, Http.put(urls.get(i % 2) + "/v0/entity?id=" + String.format("r%03d", i) + "&ack=1&from=1",
+                    value).statusCode());
+        }
+        long bytes = 0;
+        int entries = 0;
+        try (dht.cluster.ChunkedReader reader = Ranges.open(urls.get(0) + "/v0/entities?start=r")) {
+            for (byte[] chunk = reader.next(); chunk != null; chunk = reader.next()) {
+                assertEquals(String.format("r%03d\n", entries), new String(chunk, 0, 5, StandardCharsets.US_ASCII));
+                assertEquals(5 + value.length, chunk.length);
+                bytes += chunk.length;
+                entries++;
+            }
+        }
+        assertEquals(count, entries);
+        assertTrue(bytes >= 200L << 20, bytes + " bytes");
+        assertTrue(isUp(urls.get(0)) && isUp(urls.get(1)), "both nodes still serve");
+        assertFalse(output("node0").contains("OutOfMemoryError"), output("node0"));
+        assertFalse(output("node1").contains("OutOfMemoryError"), output("node1"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dht.http;
 
+import dht.storage.Keys;
 import one.nio.http.Response;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +56,8 @@ class QueryParamsTest {
 
     @Test
     void id_longerThanOneKibibyte_isUriTooLong() throws BadRequest {
-        String max = "x".repeat(QueryParams.MAX_ID_BYTES);
-        assertEquals(QueryParams.MAX_ID_BYTES, QueryParams.id("/e?id=" + max).length);
+        String max = "x".repeat(Keys.MAX_BYTES);
+        assertEquals(Keys.MAX_BYTES, QueryParams.id("/e?id=" + max).length);
         BadRequest e = assertThrows(BadRequest.class, () -> QueryParams.id("/e?id=" + max + "x"));
         assertEquals(Response.REQUEST_URI_TOO_LONG, e.status());
     }

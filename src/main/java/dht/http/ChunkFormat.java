@@ -1,0 +1,42 @@
+package dht.http;
+
+import dht.storage.EntryCodec;
+import dht.storage.Record;
+
+/** How a range entry becomes the payload of one chunk. */
+enum ChunkFormat {
+    /** The client's form: the key, a newline, the value; deleted keys are left out. */
+    CLIENT {
+        @Override
+        int payloadLength(byte[] key, Record record) {
+            return record.tombstone() ? SKIP : key.length + 1 + record.value().length;
+        }
+
+        @Override
+        void write(byte[] key, Record record, byte[] out, int offset) {
+            System.arraycopy(key, 0, out, offset, key.length);
+            out[offset + key.length] = '\n';
+            System.arraycopy(record.value(), 0, out, offset + key.length + 1, record.value().length);
+        }
+    },
+    /** A peer's form: the entry with its version and tombstone flag, for the coordinator's merge. */
+    INTERNAL {
+        @Override
+        int payloadLength(byte[] key, Record record) {
+            return EntryCodec.encodedLength(key, record);
+        }
+
+        @Override
+        void write(byte[] key, Record record, byte[] out, int offset) {
+            EntryCodec.encodeInto(key, record, out, offset);
+        }
+    };
+
+    /** What {@link #payloadLength} returns for an entry this form leaves out. */
+    static final int SKIP = -1;
+
+    abstract int payloadLength(byte[] key, Record record);
+
+    /** Writes the payload at {@code offset}; {@code out} must have {@link #payloadLength} bytes there. */
+    abstract void write(byte[] key, Record record, byte[] out, int offset);
+}
