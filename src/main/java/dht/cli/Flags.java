@@ -36,6 +36,8 @@ final class Flags {
         NODE.put("tombstone-grace-ms", new String[] {"MS", "tombstones older than this are purged; must exceed the hint window (default 86400000, 1 day)"});
         NODE.put("fsync", new String[] {"", "sync the WAL on every write: survives power loss, costs a disk flush"});
         NODE.put("streams", new String[] {"N", "range streams open at once, clients' and peers' together; more get 503 (default 8)"});
+        NODE.put("admin", new String[] {"", "serve /v0/admin/profile (live flamegraphs) to loopback clients"});
+        NODE.put("admin-token", new String[] {"TOKEN", "also serve it to any client sending Authorization: Bearer TOKEN (implies --admin)"});
         NODE.put("drain-ms", new String[] {"MS", "how long a stopping node waits for requests in flight (default 5000)"});
         NODE.put("help", new String[] {"", "print this help and exit"});
     }

@@ -2,6 +2,7 @@ package dht.cli;
 
 import dht.cluster.PeerSettings;
 import dht.cluster.Ring;
+import dht.http.AdminAccess;
 import dht.storage.EntryCodec;
 import dht.storage.Keys;
 import dht.storage.StorageException;
@@ -120,7 +121,9 @@ public final class Main {
         if (tuning.tombstoneGraceMillis() <= tuning.hintWindowMillis()) {
             throw new UsageException("--tombstone-grace-ms must exceed --hint-window-ms, or a late hint could revive a purged delete");
         }
-        return new NodeConfig(port, self, cluster, store, peers, tuning);
+        String token = flags.string("admin-token", null);
+        AdminAccess admin = new AdminAccess(flags.bool("admin") || token != null, token);
+        return new NodeConfig(port, self, cluster, store, peers, tuning, admin);
     }
 
     /** A member URL in the one form every node compares: scheme://host:port, no trailing slash. */

@@ -9,6 +9,7 @@ import dht.coordinator.LocalReplica;
 import dht.coordinator.TombstonePurge;
 import dht.http.BodyBudget;
 import dht.http.DhtServer;
+import dht.http.Observability;
 import dht.http.RangeStreams;
 import dht.http.WorkerPool;
 import dht.storage.RocksStore;
@@ -72,8 +73,11 @@ final class Node implements AutoCloseable {
             BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
             RangeStreams streams = new RangeStreams(tuning.streams());
             StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints, bodies, streams);
-            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, workers, status::json,
-                    tuning.maxValueBytes(), bodies, streams);
+            NodeMetrics metrics = new NodeMetrics(ring, peers, store, workers, hints, bodies, streams);
+            Observability observability = new Observability(status::json, metrics::scrape, metrics.contentType(),
+                    metrics.requests(), config.admin());
+            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, workers,
+                    tuning.maxValueBytes(), bodies, streams, observability);
             server.start();
             hints.start();
             purge.start();

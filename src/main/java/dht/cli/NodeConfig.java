@@ -1,6 +1,7 @@
 package dht.cli;
 
 import dht.cluster.PeerSettings;
+import dht.http.AdminAccess;
 import dht.storage.StoreSettings;
 
 import java.util.List;
@@ -14,8 +15,10 @@ import java.util.List;
  * @param store how RocksDB is opened
  * @param peers how peers are called
  * @param tuning the thread, queue and ring settings
+ * @param admin who may use the admin endpoints
  */
-record NodeConfig(int port, String self, List<String> cluster, StoreSettings store, PeerSettings peers, Tuning tuning) {
+record NodeConfig(int port, String self, List<String> cluster, StoreSettings store, PeerSettings peers, Tuning tuning,
+                  AdminAccess admin) {
 
     /**
      * @param workers worker threads

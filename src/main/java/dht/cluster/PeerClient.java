@@ -20,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Reads and writes records on one peer through its internal endpoint, which serves the call
@@ -46,6 +47,9 @@ public final class PeerClient implements AutoCloseable {
     private final PeerHealth health;
     private final int timeoutMillis;
 
+    // any thread
+    private final LongAdder[] results = new LongAdder[CallResult.values().length];
+
     public PeerClient(String url, PeerSettings settings) {
         this.url = url;
         URI parsed = URI.create(url);
@@ -63,6 +67,9 @@ public final class PeerClient implements AutoCloseable {
                 new ArrayBlockingQueue<>(settings.connections() * QUEUED_CALLS_PER_CONNECTION),
                 Threads.daemon("peer " + url), new ThreadPoolExecutor.AbortPolicy());
         this.health = new PeerHealth(settings.downMillis(), System::currentTimeMillis);
+        for (int i = 0; i < results.length; i++) {
+            results[i] = new LongAdder();
+        }
     }
 
     public boolean isDown() {
@@ -99,6 +106,7 @@ public final class PeerClient implements AutoCloseable {
      */
     public PeerStream range(byte[] start, byte[] end) {
         if (!health.admit()) {
+            results[CallResult.UNAVAILABLE.ordinal()].increment();
             throw new PeerException(PeerException.Kind.UNAVAILABLE, "peer " + url + " is marked down", null);
         }
         String uri = INTERNAL_RANGE_PATH + "?start=" + PercentEncoding.encode(start)
@@ -107,13 +115,18 @@ public final class PeerClient implements AutoCloseable {
             ChunkedReader reader = ChunkedReader.open(new InetSocketAddress(host, port), uri,
                     settings.connectTimeoutMillis(), settings.timeoutMillis(), settings.maxEntryBytes());
             health.succeeded();
+            count(null);
             return new PeerStream(url, reader);
         } catch (ChunkedReader.Refused e) {
             health.succeeded();
-            throw new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " refused the range: " + e.getMessage(), e);
+            PeerException refused = new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " refused the range: " + e.getMessage(), e);
+            count(refused);
+            throw refused;
         } catch (IOException e) {
             health.failed();
-            throw PeerStream.failure(url, e);
+            PeerException failed = PeerStream.failure(url, e);
+            count(failed);
+            throw failed;
         }
     }
 
@@ -122,6 +135,24 @@ public final class PeerClient implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> call(Request request, ReplyDecoder<T> decoder) {
+        CompletableFuture<T> answer = send(request, decoder);
+        answer.whenComplete((ignored, failure) -> count(failure));
+        return answer;
+    }
+
+    private void count(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        CallResult result = cause == null ? CallResult.OK
+                : cause instanceof PeerException e ? CallResult.valueOf(e.kind().name()) : CallResult.BAD_REPLY;
+        results[result.ordinal()].increment();
+    }
+
+    /** Calls that ended this way since start, range streams included. */
+    public long calls(CallResult result) {
+        return results[result.ordinal()].sum();
+    }
+
+    private <T> CompletableFuture<T> send(Request request, ReplyDecoder<T> decoder) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (!health.admit()) {
             result.completeExceptionally(new PeerException(PeerException.Kind.UNAVAILABLE,
@@ -193,6 +224,9 @@ public final class PeerClient implements AutoCloseable {
         executor.shutdownNow();
         http.close();
     }
+
+    /** How a call to the peer ended: answered, or why not (see {@link PeerException.Kind}). */
+    public enum CallResult { OK, UNAVAILABLE, TIMEOUT, BAD_REPLY }
 
     @FunctionalInterface
     private interface ReplyDecoder<T> {

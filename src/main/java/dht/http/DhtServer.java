@@ -17,6 +17,7 @@ import one.nio.http.Response;
 import one.nio.net.Socket;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -31,48 +32,56 @@ import java.util.function.Supplier;
  * /v0/internal/entity?id=ID                   GET, PUT          a peer's replica call, served locally, never forwarded
  * /v0/internal/entities?start=S[&end=E]       GET               a peer's range call: local records with versions
  * /v0/status                                  GET               this node's view of the cluster, as JSON, even when overloaded
+ * /metrics                                    GET               Prometheus metrics, even when overloaded
+ * /v0/admin/profile?event=E&duration=S        GET               a flamegraph of this node (with --admin only)
  * </pre>
  */
 public final class DhtServer extends HttpServer {
     private static final System.Logger LOG = System.getLogger(DhtServer.class.getName());
-    private static final String ENTITY_PATH = "/v0/entity";
-    private static final String RANGE_PATH = "/v0/entities";
-    private static final String STATUS_PATH = "/v0/status";
+    static final String ENTITY_PATH = "/v0/entity";
+    static final String RANGE_PATH = "/v0/entities";
+    static final String STATUS_PATH = "/v0/status";
+    static final String METRICS_PATH = "/metrics";
+    static final String PROFILE_PATH = "/v0/admin/profile";
+    private static final int DEFAULT_PROFILE_SECONDS = 10;
 
     // fixed after construction
     private final Coordinator coordinator;
     private final LocalReplica local;
     private final WorkerPool workers;
-    private final Supplier<String> status;
     private final int maxValueBytes;
     private final BodyBudget bodyBudget;
     private final RangeStreams streams;
+    private final Observability observability;
+    private final Profiler profiler;
 
     // any thread
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
     public DhtServer(HttpServerConfig config, Coordinator coordinator, LocalReplica local, WorkerPool workers,
-                     Supplier<String> status, int maxValueBytes, BodyBudget bodyBudget, RangeStreams streams)
+                     int maxValueBytes, BodyBudget bodyBudget, RangeStreams streams, Observability observability)
             throws IOException {
         super(config);
-        this.streams = streams;
-        this.bodyBudget = bodyBudget;
         this.coordinator = coordinator;
         this.local = local;
         this.workers = workers;
-        this.status = status;
         this.maxValueBytes = maxValueBytes;
+        this.bodyBudget = bodyBudget;
+        this.streams = streams;
+        this.observability = observability;
+        this.profiler = observability.admin().enabled() ? new Profiler() : null;
     }
 
     @Override
     public HttpSession createSession(Socket socket) {
         // Internal writes carry the record header on top of the largest value.
-        return new DhtSession(socket, this, maxValueBytes + RecordCodec.HEADER_BYTES, bodyBudget);
+        return new DhtSession(socket, this, maxValueBytes + RecordCodec.HEADER_BYTES, bodyBudget, observability.requests());
     }
 
     @Override
     public void handleRequest(Request request, HttpSession session) throws IOException {
+        ((DhtSession) session).begin(Operation.of(request.getPath(), request.getMethod()));
         if (draining) {
             session.sendResponse(Responses.overloaded("node is stopping"));
             return;
@@ -83,7 +92,9 @@ public final class DhtServer extends HttpServer {
                 case RANGE_PATH -> range(request, (DhtSession) session);
                 case PeerClient.INTERNAL_PATH -> internal(request, session);
                 case PeerClient.INTERNAL_RANGE_PATH -> internalRange(request, (DhtSession) session);
-                case STATUS_PATH -> status(request, session);
+                case STATUS_PATH -> report(request, session, Responses.json(observability.status().get()));
+                case METRICS_PATH -> report(request, session, metrics());
+                case PROFILE_PATH -> profile(request, session);
                 default -> throw new BadRequest(Response.BAD_REQUEST, "unknown path " + request.getPath());
             }
         } catch (BadRequest e) {
@@ -202,12 +213,49 @@ public final class DhtServer extends HttpServer {
         }
     }
 
-    private void status(Request request, HttpSession session) throws BadRequest {
+    /** Answers on the selector thread, so an overloaded node can still say how it is doing. */
+    private void report(Request request, HttpSession session, Response report) throws BadRequest {
         if (request.getMethod() != Request.METHOD_GET) {
-            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + STATUS_PATH);
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + request.getPath());
         }
-        // Answered on the selector thread, so an overloaded node can still say how it is doing.
-        send(session, Responses.json(status.get()));
+        send(session, report);
+    }
+
+    private Response metrics() {
+        Response response = new Response(Response.OK, observability.metrics().get());
+        response.addHeader("Content-Type: " + observability.metricsContentType());
+        return response;
+    }
+
+    private void profile(Request request, HttpSession session) throws BadRequest {
+        AdminAccess admin = observability.admin();
+        if (!admin.enabled()) {
+            throw new BadRequest(Response.NOT_FOUND, "admin endpoints are off; start the node with --admin");
+        }
+        if (!admin.allows(session.getRemoteHost(), request.getHeader("Authorization:"))) {
+            throw new BadRequest(Response.FORBIDDEN, "admin endpoints answer loopback clients, and others with the admin token");
+        }
+        if (request.getMethod() != Request.METHOD_GET) {
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + PROFILE_PATH);
+        }
+        byte[] name = QueryParams.bytes(request.getURI(), "event");
+        Profiler.Event event = Profiler.Event.of(name == null ? "cpu" : new String(name, StandardCharsets.UTF_8));
+        if (event == null) {
+            throw new BadRequest(Response.BAD_REQUEST, "event must be cpu, alloc or lock");
+        }
+        Integer seconds = QueryParams.integer(request.getURI(), "duration");
+        int duration = seconds == null ? DEFAULT_PROFILE_SECONDS : seconds;
+        if (duration < 1 || duration > Profiler.MAX_SECONDS) {
+            throw new BadRequest(Response.BAD_REQUEST, "duration must be 1 to " + Profiler.MAX_SECONDS + " seconds");
+        }
+        inFlight.incrementAndGet();
+        if (!profiler.record(event, duration, flamegraph -> {
+            send(session, flamegraph);
+            inFlight.decrementAndGet();
+        })) {
+            inFlight.decrementAndGet();
+            throw new BadRequest(Response.CONFLICT, "a profile is being recorded; try again when it is done");
+        }
     }
 
     private static byte[] body(Request request, int limit) throws BadRequest {
@@ -271,6 +319,9 @@ public final class DhtServer extends HttpServer {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
+        }
+        if (profiler != null) {
+            profiler.shutdown(); // a recording in progress answers with what it has
         }
         stop(); // closes the sessions, which ends their streams
         workers.shutdown(timeoutMillis);

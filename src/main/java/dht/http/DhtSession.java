@@ -27,15 +27,25 @@ final class DhtSession extends HttpSession {
     // fixed after construction
     private final int maxBodyBytes;
     private final BodyBudget budget;
+    private final RequestMetrics metrics;
 
     // guarded by this (one-nio holds the session's monitor while it parses, sends and closes)
     private final Set<Request> reserved = Collections.newSetFromMap(new IdentityHashMap<>());
     private Runnable resumeStream;
+    private Operation operation = Operation.OTHER;
+    private long startNanos;
 
-    DhtSession(Socket socket, DhtServer server, int maxBodyBytes, BodyBudget budget) {
+    DhtSession(Socket socket, DhtServer server, int maxBodyBytes, BodyBudget budget, RequestMetrics metrics) {
         super(socket, server);
         this.maxBodyBytes = maxBodyBytes;
         this.budget = budget;
+        this.metrics = metrics;
+    }
+
+    /** Starts the clock of the request being handled; its response will be counted under the operation. */
+    void begin(Operation operation) {
+        this.operation = operation;
+        this.startNanos = System.nanoTime();
     }
 
     @Override
@@ -160,6 +170,9 @@ final class DhtSession extends HttpSession {
     @Override
     public synchronized void sendResponse(Response response) throws IOException {
         Request done = handling;
+        if (done != null) {
+            metrics.record(operation, response.getStatus(), startNanos);
+        }
         try {
             super.sendResponse(response);
         } finally {

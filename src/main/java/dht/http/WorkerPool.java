@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The bounded pool that runs requests off the selector threads. It refuses instead of queueing
@@ -16,6 +17,10 @@ public final class WorkerPool {
     // fixed after construction
     private final ThreadPoolExecutor executor;
     private final long maxQueueNanos;
+
+    // any thread
+    private final LongAdder refusedFull = new LongAdder();
+    private final LongAdder refusedLate = new LongAdder();
 
     public WorkerPool(int threads, int queueCapacity, long maxQueueMillis) {
         this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
@@ -32,18 +37,35 @@ public final class WorkerPool {
         try {
             executor.execute(() -> {
                 if (System.nanoTime() - queuedAt > maxQueueNanos) {
+                    refusedLate.increment();
                     refused.refuse("waited in the queue past its deadline");
                 } else {
                     task.run();
                 }
             });
         } catch (RejectedExecutionException e) {
+            refusedFull.increment();
             refused.refuse(executor.isShutdown() ? "node is stopping" : "worker queue is full");
         }
     }
 
     public int queued() {
         return executor.getQueue().size();
+    }
+
+    /** Workers running a task now. */
+    public int busy() {
+        return executor.getActiveCount();
+    }
+
+    /** Tasks refused because the queue was full (or the pool stopping), since start. */
+    public long refusedFull() {
+        return refusedFull.sum();
+    }
+
+    /** Tasks refused because they waited past the deadline, since start. */
+    public long refusedLate() {
+        return refusedLate.sum();
     }
 
     void shutdown(long timeoutMillis) throws InterruptedException {

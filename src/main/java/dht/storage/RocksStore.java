@@ -221,6 +221,20 @@ public final class RocksStore implements Store, HintLog {
         return longProperty("rocksdb.total-sst-files-size");
     }
 
+    /** Bytes in the data's memtables, the active one and those waiting to be flushed. */
+    public long memtableBytes() {
+        return longProperty("rocksdb.cur-size-all-mem-tables");
+    }
+
+    /** RocksDB's estimate of the bytes compaction must rewrite to bring every level within its target. */
+    public long pendingCompactionBytes() {
+        return longProperty("rocksdb.estimate-pending-compaction-bytes");
+    }
+
+    public long runningCompactions() {
+        return longProperty("rocksdb.num-running-compactions");
+    }
+
     @Override
     public void close() {
         db.cancelAllBackgroundWork(true);

@@ -1,0 +1,109 @@
+package dht.cli;
+
+import dht.cluster.PeerClient;
+import dht.cluster.Ring;
+import dht.coordinator.Hints;
+import dht.http.BodyBudget;
+import dht.http.RangeStreams;
+import dht.http.RequestMetrics;
+import dht.http.WorkerPool;
+import dht.storage.RocksStore;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+
+/**
+ * A node's {@code /metrics} in the Prometheus text format. Requests are counted as they are
+ * answered ({@link RequestMetrics}); everything else is read at scrape time from the part that
+ * keeps it, so the request path pays nothing for it.
+ */
+final class NodeMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final RequestMetrics requests = new RequestMetrics(registry);
+
+    NodeMetrics(Ring ring, PeerClient[] peers, RocksStore store, WorkerPool workers, Hints hints, BodyBudget bodies,
+                RangeStreams streams) {
+        CounterWithCallback.builder()
+                .name("dht_peer_calls")
+                .help("Calls to each peer (replica reads and writes, range streams), by how they ended")
+                .labelNames("peer", "result")
+                .callback(callback -> {
+                    for (int i = 0; i < peers.length; i++) {
+                        if (peers[i] != null) {
+                            for (PeerClient.CallResult result : PeerClient.CallResult.values()) {
+                                callback.call(peers[i].calls(result), ring.members().get(i), result.name().toLowerCase(Locale.ROOT));
+                            }
+                        }
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("dht_peer_down")
+                .help("1 while this node fast-fails calls to the peer after a failure")
+                .labelNames("peer")
+                .callback(callback -> {
+                    for (int i = 0; i < peers.length; i++) {
+                        if (peers[i] != null) {
+                            callback.call(peers[i].isDown() ? 1 : 0, ring.members().get(i));
+                        }
+                    }
+                })
+                .register(registry);
+        gauge("dht_worker_queue_depth", "Requests waiting for a worker", workers::queued);
+        gauge("dht_worker_busy", "Workers running a request", workers::busy);
+        CounterWithCallback.builder()
+                .name("dht_worker_refusals")
+                .help("Requests refused with 503: the queue was full, or a request waited past --queue-ms")
+                .labelNames("reason")
+                .callback(callback -> {
+                    callback.call(workers.refusedFull(), "queue_full");
+                    callback.call(workers.refusedLate(), "deadline");
+                })
+                .register(registry);
+        gauge("dht_rocksdb_estimated_keys", "RocksDB's estimate of the keys stored (overwrites and tombstones count until compaction)", store::estimatedKeys);
+        gauge("dht_rocksdb_sst_bytes", "Bytes of table files on disk", store::diskBytes);
+        gauge("dht_rocksdb_memtable_bytes", "Bytes in memtables, the active one and those waiting to flush", store::memtableBytes);
+        gauge("dht_rocksdb_pending_compaction_bytes", "RocksDB's estimate of the bytes compaction must still rewrite", store::pendingCompactionBytes);
+        gauge("dht_rocksdb_running_compactions", "Compactions running now", store::runningCompactions);
+        gauge("dht_hints_stored_bytes", "Bytes of hints kept for replicas that missed writes", hints::storedBytes);
+        CounterWithCallback.builder()
+                .name("dht_hints_dropped")
+                .help("Hints dropped because --hint-max-mb was reached")
+                .callback(callback -> callback.call(hints.dropped()))
+                .register(registry);
+        gauge("dht_body_memory_held_bytes", "Bytes of large request bodies held now", bodies::heldBytes);
+        gauge("dht_range_streams_open", "Range streams open now, clients' and peers'", streams::open);
+        JvmMetrics.builder().register(registry);
+    }
+
+    private void gauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble())).register(registry);
+    }
+
+    RequestMetrics requests() {
+        return requests;
+    }
+
+    String contentType() {
+        return writer.getContentType();
+    }
+
+    byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return out.toByteArray();
+    }
+}

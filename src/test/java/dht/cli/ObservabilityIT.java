@@ -1,0 +1,77 @@
+package dht.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ObservabilityIT {
+    private TestCluster cluster;
+
+    @AfterEach
+    void stop() throws Exception {
+        cluster.close();
+    }
+
+    private double metric(int node, String series) {
+        String text = Http.text(Http.get(cluster.urls.get(node) + "/metrics"));
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
+    }
+
+    @Test
+    void metrics_countRequestsByOperationAndStatus_peerCalls_andStorage() throws Exception {
+        cluster = new TestCluster(2);
+        HttpResponse<byte[]> first = Http.get(cluster.urls.get(0) + "/metrics");
+        assertEquals(200, first.statusCode());
+        assertTrue(first.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(201, Http.put(cluster.entity(0, "m" + i), "v").statusCode());
+        }
+        assertEquals(404, Http.get(cluster.entity(0, "absent")).statusCode());
+        assertEquals(400, Http.get(cluster.urls.get(0) + "/v0/entity?id=").statusCode());
+        assertEquals(5.0, metric(0, "dht_requests_total{operation=\"put\",status=\"201\"}"));
+        assertEquals(1.0, metric(0, "dht_requests_total{operation=\"get\",status=\"404\"}"));
+        assertEquals(1.0, metric(0, "dht_requests_total{operation=\"get\",status=\"400\"}"));
+        assertEquals(5.0, metric(0, "dht_request_duration_seconds_count{operation=\"put\"}"));
+        assertEquals(5.0, metric(1, "dht_requests_total{operation=\"replica_write\",status=\"201\"}"));
+        // The PUTs wrote and the GET read node 1 as a replica; a call is counted as its future completes.
+        String peerCalls = "dht_peer_calls_total{peer=\"" + cluster.urls.get(1) + "\",result=\"ok\"}";
+        assertTrue(TestCluster.eventually(2_000, () -> metric(0, peerCalls) == 6.0), peerCalls + " " + metric(0, peerCalls));
+        assertTrue(metric(0, "dht_rocksdb_memtable_bytes") > 0);
+        assertEquals(0.0, metric(0, "dht_worker_queue_depth"));
+        assertTrue(metric(0, "jvm_memory_used_bytes{area=\"heap\"}") > 0);
+        assertEquals(405, Http.send("PUT", cluster.urls.get(0) + "/metrics", new byte[0]).statusCode());
+    }
+
+    @Test
+    void profile_isOffByDefault() throws Exception {
+        cluster = new TestCluster(1);
+        HttpResponse<byte[]> answer = Http.get(cluster.urls.get(0) + "/v0/admin/profile?event=cpu&duration=1");
+        assertEquals(404, answer.statusCode());
+        assertTrue(Http.text(answer).contains("--admin"));
+    }
+
+    @Test
+    void profile_withAdmin_returnsAFlamegraph_oneAtATime() throws Exception {
+        cluster = new TestCluster(1, "--admin");
+        String profile = cluster.urls.get(0) + "/v0/admin/profile";
+        assertEquals(400, Http.get(profile + "?event=wall").statusCode());
+        assertEquals(400, Http.get(profile + "?duration=0").statusCode());
+        assertEquals(400, Http.get(profile + "?duration=301").statusCode());
+        CompletableFuture<HttpResponse<byte[]>> cpu = CompletableFuture.supplyAsync(() -> Http.get(profile + "?event=cpu&duration=2"));
+        assertTrue(TestCluster.eventually(2_000, () -> Http.get(profile + "?event=lock&duration=1").statusCode() == 409));
+        HttpResponse<byte[]> flamegraph = cpu.join();
+        assertEquals(200, flamegraph.statusCode(), Http.text(flamegraph));
+        assertTrue(flamegraph.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(Http.text(flamegraph).startsWith("<!DOCTYPE html>"));
+        HttpResponse<byte[]> alloc = Http.get(profile + "?event=alloc&duration=1");
+        assertEquals(200, alloc.statusCode(), Http.text(alloc));
+    }
+}
