@@ -55,7 +55,8 @@ final class Fill {
         }
     }
 
-    private static int fill(List<String> urls, int keys, int valueSize, int concurrency) throws InterruptedException {
+    /** Writes the keys and prints a summary; returns 0 when every key was written. */
+    static int fill(List<String> urls, int keys, int valueSize, int concurrency) throws InterruptedException {
         // one-nio's client writes a request in one segment; the JDK client's separate body write
         // meets Nagle and delayed ACKs and caps a connection at about 25 requests a second.
         List<HttpClient> clients = new ArrayList<>();

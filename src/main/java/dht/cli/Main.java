@@ -31,6 +31,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("fill")) {
             System.exit(Fill.run(Arrays.asList(args).subList(1, args.length)));
         }
+        if (args.length > 0 && args[0].equals("bench")) {
+            System.exit(Bench.run(Arrays.asList(args).subList(1, args.length)));
+        }
         List<Node> nodes = new ArrayList<>();
         try {
             Flags flags = new Flags(Arrays.asList(args));

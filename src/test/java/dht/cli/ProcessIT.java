@@ -94,7 +94,7 @@ class ProcessIT {
 
     private static List<String> urls(int n) {
         List<String> urls = new ArrayList<>();
-        for (int port : TestCluster.freePorts(n)) {
+        for (int port : Ports.free(n)) {
             urls.add("http://127.0.0.1:" + port);
         }
         return urls;

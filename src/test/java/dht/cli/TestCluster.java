@@ -4,9 +4,6 @@ import dht.cluster.Ring;
 import dht.storage.Store;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +26,7 @@ final class TestCluster implements AutoCloseable {
         this.root = Files.createTempDirectory("dht-test");
         this.storeWrapper = storeWrapper;
         this.nodes = new Node[size];
-        for (int port : freePorts(size)) {
+        for (int port : Ports.free(size)) {
             urls.add("http://127.0.0.1:" + port);
         }
         for (int i = 0; i < size; i++) {
@@ -90,24 +87,6 @@ final class TestCluster implements AutoCloseable {
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
-    }
-
-    static List<Integer> freePorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        List<Integer> ports = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports.add(socket.getLocalPort());
-            }
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ports;
     }
 
     /** Polls the condition every 20 ms until it holds or the timeout passes. */

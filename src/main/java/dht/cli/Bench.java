@@ -1,0 +1,344 @@
+package dht.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code dht.jar bench}: one measured run from nothing. It starts a fresh cluster of separate node
+ * processes, fills it when the load reads, runs wrk2 (plain wrk when wrk2 is not on the PATH)
+ * with a script from {@code lua/}, and records cpu, alloc and lock flamegraphs of the first node
+ * through its admin endpoint while the load runs. Everything lands in one directory: the wrk
+ * output, the flamegraphs, the node logs, the final metrics, and the settings of the run.
+ */
+final class Bench {
+    private static final Map<String, String[]> FLAGS = new LinkedHashMap<>();
+    private static final List<String> LOADS = List.of("put", "get", "mixed", "delete");
+    private static final String[] EVENTS = {"cpu", "alloc", "lock"};
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} (\\S+)$");
+
+    static {
+        FLAGS.put("load", new String[] {"NAME", "put, get, mixed or delete: the script lua/NAME.lua (default put)"});
+        FLAGS.put("rate", new String[] {"N", "requests per second, wrk2's -R; plain wrk runs closed-loop (default 5000)"});
+        FLAGS.put("duration", new String[] {"S", "seconds of load, at least 20 (default 60)"});
+        FLAGS.put("nodes", new String[] {"N", "node processes (default 3)"});
+        FLAGS.put("connections", new String[] {"N", "wrk's -c (default 64)"});
+        FLAGS.put("threads", new String[] {"N", "wrk's -t (default 2)"});
+        FLAGS.put("keys", new String[] {"N", "key space, filled before get and mixed loads (default 1000000)"});
+        FLAGS.put("value-size", new String[] {"BYTES", "bytes per value (default 256)"});
+        FLAGS.put("ack", new String[] {"N", "ack of every request (default: the nodes' default)"});
+        FLAGS.put("from", new String[] {"N", "from of every request (default: the nodes' default)"});
+        FLAGS.put("read-share", new String[] {"P", "mixed load: share of GETs, 0 to 1 (default 0.9)"});
+        FLAGS.put("heap", new String[] {"SIZE", "each node's -Xmx (default 128m)"});
+        FLAGS.put("node-flags", new String[] {"\"--flag value ...\"", "more dht flags for every node, e.g. \"--workers 4\""});
+        FLAGS.put("lua", new String[] {"DIR", "where the wrk scripts are (default lua)"});
+        FLAGS.put("out", new String[] {"DIR", "output directory (default profiling/<date>-<load>)"});
+        FLAGS.put("help", new String[] {"", "print this help and exit"});
+    }
+
+    // fixed after construction
+    private final Flags flags;
+    private final String load;
+    private final int duration;
+    private final Path out;
+    private final Path scratch;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final List<Process> nodes = new ArrayList<>();
+    private final List<String> urls = new ArrayList<>();
+    private final double[] peakHeap;
+
+    private Bench(Flags flags) throws UsageException, IOException {
+        this.flags = flags;
+        this.load = flags.string("load", "put");
+        if (!LOADS.contains(load)) {
+            throw new UsageException("--load must be one of " + LOADS + ", got " + load);
+        }
+        this.duration = flags.integer("duration", 60, 20, 3600);
+        this.out = Path.of(flags.string("out", "profiling/" + LocalDate.now() + "-" + load));
+        this.scratch = Files.createTempDirectory("dht-bench");
+        this.peakHeap = new double[flags.integer("nodes", 3, 1, 16)];
+        for (int port : Ports.free(peakHeap.length)) {
+            urls.add("http://127.0.0.1:" + port);
+        }
+    }
+
+    /** Returns the process exit status: 0 when the run completed and its output was written. */
+    static int run(List<String> args) {
+        Bench bench = null;
+        try {
+            Flags flags = new Flags(FLAGS, args);
+            if (flags.has("help")) {
+                System.out.print(Flags.help("usage: java -jar dht.jar bench [flags]\n", FLAGS));
+                return 0;
+            }
+            bench = new Bench(flags);
+            return bench.measure();
+        } catch (UsageException e) {
+            System.err.println("dht bench: " + e.getMessage());
+            return 2;
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("dht bench: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            if (bench != null) {
+                bench.stopNodes();
+            }
+        }
+    }
+
+    private int measure() throws IOException, InterruptedException, UsageException {
+        Files.createDirectories(out);
+        List<String> tool = loadCommand();
+        startNodes();
+        String filled = "not filled (the load writes)";
+        if (load.equals("get") || load.equals("mixed")) {
+            log("filling " + flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE) + " keys");
+            long started = System.nanoTime();
+            if (Fill.fill(urls, flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE),
+                    flags.integer("value-size", 256, 0, 1 << 24), 64) != 0) {
+                throw new IOException("the fill failed; see the node logs in " + out);
+            }
+            filled = String.format("filled in %.1f s", (System.nanoTime() - started) / 1e9);
+        }
+        log("running " + String.join(" ", tool));
+        ProcessBuilder builder = new ProcessBuilder(tool).redirectErrorStream(true).redirectOutput(out.resolve("wrk.txt").toFile());
+        builder.environment().putAll(scriptEnvironment());
+        Process wrk = builder.start();
+        profile(wrk);
+        if (!wrk.waitFor(duration + 60L, TimeUnit.SECONDS)) {
+            wrk.destroyForcibly();
+            throw new IOException(tool.get(0) + " did not finish");
+        }
+        Files.write(out.resolve("metrics.txt"), get(urls.get(0) + "/metrics"));
+        writeSettings(tool, filled);
+        System.out.print(Files.readString(out.resolve("wrk.txt")));
+        log("wrote " + out.toAbsolutePath());
+        return wrk.exitValue();
+    }
+
+    /** wrk2 when it is on the PATH, at the rate; plain wrk otherwise, closed-loop. */
+    private List<String> loadCommand() throws UsageException {
+        String script = Path.of(flags.string("lua", "lua"), load + ".lua").toString();
+        if (!Files.isReadable(Path.of(script))) {
+            throw new UsageException("no script " + script + "; run from the repository root or pass --lua");
+        }
+        boolean wrk2 = onPath("wrk2");
+        if (!wrk2 && !onPath("wrk")) {
+            throw new UsageException("neither wrk2 nor wrk is on the PATH");
+        }
+        List<String> command = new ArrayList<>(List.of(wrk2 ? "wrk2" : "wrk",
+                "-t" + flags.integer("threads", 2, 1, 64), "-c" + flags.integer("connections", 64, 1, 10_000),
+                "-d" + duration + "s", "--latency", "-s", script));
+        if (wrk2) {
+            command.add(1, "-R" + flags.integer("rate", 5000, 1, 10_000_000));
+        }
+        // The first node takes every request, like a client with one endpoint; it coordinates the rest.
+        command.add(urls.get(0));
+        return command;
+    }
+
+    private Map<String, String> scriptEnvironment() throws UsageException {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DHT_KEYS", Integer.toString(flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE)));
+        env.put("DHT_VALUE_SIZE", Integer.toString(flags.integer("value-size", 256, 0, 1 << 24)));
+        env.put("DHT_DIST", "uniform");
+        env.put("DHT_THREADS", Integer.toString(flags.integer("threads", 2, 1, 64)));
+        env.put("DHT_READ_SHARE", flags.string("read-share", "0.9"));
+        if (flags.has("ack")) {
+            env.put("DHT_ACK", Integer.toString(flags.integer("ack", 1, 1, 16)));
+        }
+        if (flags.has("from")) {
+            env.put("DHT_FROM", Integer.toString(flags.integer("from", 1, 1, 16)));
+        }
+        return env;
+    }
+
+    private List<String> nodeCommand(int i) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + flags.string("heap", "128m"),
+                // Samples between safepoints too, so cpu profiles do not pile up at loop ends.
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
+                "-jar", jarPath(), "--port", Integer.toString(URI.create(urls.get(i)).getPort()),
+                "--self", urls.get(i), "--cluster", String.join(",", urls),
+                "--data", scratch.resolve("node" + i).toString(), "--admin"));
+        String extra = flags.string("node-flags", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        return command;
+    }
+
+    private void startNodes() throws IOException, InterruptedException {
+        for (int i = 0; i < urls.size(); i++) {
+            nodes.add(new ProcessBuilder(nodeCommand(i)).redirectErrorStream(true)
+                    .redirectOutput(out.resolve("node" + i + ".log").toFile()).start());
+        }
+        for (String url : urls) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!isUp(url)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException(url + " did not come up; see " + out.resolve("node*.log"));
+                }
+                Thread.sleep(100);
+            }
+        }
+        log(urls.size() + " nodes up: " + String.join(" ", urls));
+    }
+
+    /**
+     * After a tenth of the load for warm-up, records the three flamegraphs one after another,
+     * splitting the rest of the run between them, and samples every node's heap each second.
+     */
+    private void profile(Process wrk) throws IOException, InterruptedException {
+        int warmup = Math.max(5, duration / 10);
+        int each = (duration - warmup - 3) / EVENTS.length;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
+        while (System.nanoTime() < until && wrk.isAlive()) {
+            sampleHeaps();
+            Thread.sleep(1000);
+        }
+        for (String event : EVENTS) {
+            log("recording " + event + " for " + each + " s");
+            String target = urls.get(0) + "/v0/admin/profile?event=" + event + "&duration=" + each;
+            Thread recorder = new Thread(() -> {
+                try {
+                    Files.write(out.resolve(event + ".html"), get(target));
+                } catch (IOException e) {
+                    log("recording " + event + " failed: " + e.getMessage());
+                }
+            });
+            recorder.start();
+            while (recorder.isAlive()) {
+                sampleHeaps();
+                recorder.join(1000);
+            }
+        }
+    }
+
+    private void sampleHeaps() {
+        for (int i = 0; i < urls.size(); i++) {
+            try {
+                Matcher matcher = HEAP_USED.matcher(new String(get(urls.get(i) + "/metrics"), StandardCharsets.UTF_8));
+                if (matcher.find()) {
+                    peakHeap[i] = Math.max(peakHeap[i], Double.parseDouble(matcher.group(1)));
+                }
+            } catch (IOException e) {
+                // a node busy past the timeout misses one sample
+            }
+        }
+    }
+
+    private void writeSettings(List<String> tool, String filled) throws IOException, UsageException {
+        StringBuilder text = new StringBuilder();
+        text.append("date: ").append(ZonedDateTime.now()).append('\n')
+                .append("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                        .getTotalMemorySize() >> 20).append(" MiB, ")
+                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append('\n')
+                .append("java: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append('\n')
+                .append("nodes: ").append(urls.size()).append(" processes; the first one:\n  ")
+                .append(String.join(" ", nodeCommand(0))).append('\n')
+                .append("fill: ").append(filled).append('\n')
+                .append("load: ").append(scriptEnvironment().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse(""))
+                .append(' ').append(String.join(" ", tool)).append('\n')
+                .append("profiles: node 0, cpu then alloc then lock, after a warm-up, through /v0/admin/profile\n")
+                .append("peak heap used per node (MiB, sampled each second):");
+        for (double peak : peakHeap) {
+            text.append(' ').append(String.format("%.1f", peak / (1 << 20)));
+        }
+        text.append('\n');
+        Files.writeString(out.resolve("settings.txt"), text);
+    }
+
+    private void stopNodes() {
+        for (Process node : nodes) {
+            node.destroy();
+        }
+        for (Process node : nodes) {
+            try {
+                if (!node.waitFor(15, TimeUnit.SECONDS)) {
+                    node.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                node.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (Stream<Path> files = Files.walk(scratch)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log("could not delete " + scratch + ": " + e.getMessage());
+        }
+    }
+
+    private boolean isUp(String url) {
+        try {
+            get(url + "/v0/status");
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private byte[] get(String url) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(duration)).build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IOException(url + " answered " + response.statusCode() + ": "
+                        + new String(response.body(), StandardCharsets.UTF_8).strip());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String jarPath() {
+        try {
+            return Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void log(String line) {
+        System.err.println("dht bench: " + line);
+    }
+}
