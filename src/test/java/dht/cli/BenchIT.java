@@ -1,0 +1,46 @@
+package dht.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The profiling command end to end: it needs wrk or wrk2 on the PATH, which .ci/run installs. */
+class BenchIT {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAR = System.getProperty("dht.jar", "target/dht.jar");
+
+    @Test
+    void bench_startsNodes_fills_loads_andWritesWrkOutputFlamegraphsAndSettings() throws Exception {
+        Path out = Files.createTempDirectory("dht-bench-test");
+        try {
+            Process bench = new ProcessBuilder(JAVA, "-jar", JAR, "bench", "--load", "get", "--nodes", "2",
+                    "--duration", "20", "--rate", "500", "--connections", "8", "--keys", "2000", "--out", out.toString())
+                    .redirectErrorStream(true).redirectOutput(out.resolve("bench.log").toFile()).start();
+            assertTrue(bench.waitFor(120, TimeUnit.SECONDS), "bench finished");
+            String log = Files.readString(out.resolve("bench.log"));
+            assertEquals(0, bench.exitValue(), log);
+            assertTrue(Files.readString(out.resolve("wrk.txt")).contains("Requests/sec:"));
+            for (String event : List.of("cpu", "alloc", "lock")) {
+                String html = Files.readString(out.resolve(event + ".html"), StandardCharsets.UTF_8);
+                assertTrue(html.startsWith("<!DOCTYPE html>"), event + ": " + html.substring(0, Math.min(200, html.length())));
+            }
+            String settings = Files.readString(out.resolve("settings.txt"));
+            assertTrue(settings.contains("fill: filled in"), settings);
+            assertTrue(settings.matches("(?s).*peak heap used per node \\(MiB, sampled each second\\): [1-9][0-9.]* [1-9][0-9.]*\\n.*"), settings);
+            assertTrue(Files.readString(out.resolve("metrics.txt")).contains("dht_requests_total{operation=\"get\",status=\"200\"}"));
+        } finally {
+            try (Stream<Path> files = Files.walk(out)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}
