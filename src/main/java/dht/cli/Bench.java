@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code dht.jar bench}: one measured run from nothing. It starts a fresh cluster of separate node
- * processes, fills it when the load reads, runs wrk2 (plain wrk when wrk2 is not on the PATH)
+ * processes, fills the key space (so GETs hit, and so the JVMs are warm: a cold cluster measured
+ * PUT p99 in seconds, the same one after the fill in tens of milliseconds), runs wrk2 (plain wrk when wrk2 is not on the PATH)
  * with a script from {@code lua/}, and records cpu, alloc and lock flamegraphs of the first node
  * through its admin endpoint while the load runs. Everything lands in one directory: the wrk
  * output, the flamegraphs, the node logs, the final metrics, and the settings of the run.
@@ -44,7 +45,7 @@ final class Bench {
         FLAGS.put("nodes", new String[] {"N", "node processes (default 3)"});
         FLAGS.put("connections", new String[] {"N", "wrk's -c (default 64)"});
         FLAGS.put("threads", new String[] {"N", "wrk's -t (default 2)"});
-        FLAGS.put("keys", new String[] {"N", "key space, filled before get and mixed loads (default 1000000)"});
+        FLAGS.put("keys", new String[] {"N", "key space, filled before the load (default 1000000)"});
         FLAGS.put("value-size", new String[] {"BYTES", "bytes per value (default 256)"});
         FLAGS.put("ack", new String[] {"N", "ack of every request (default: the nodes' default)"});
         FLAGS.put("from", new String[] {"N", "from of every request (default: the nodes' default)"});
@@ -114,16 +115,13 @@ final class Bench {
         Files.createDirectories(out);
         List<String> tool = loadCommand();
         startNodes();
-        String filled = "not filled (the load writes)";
-        if (load.equals("get") || load.equals("mixed")) {
-            log("filling " + flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE) + " keys");
-            long started = System.nanoTime();
-            if (Fill.fill(urls, flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE),
-                    flags.integer("value-size", 256, 0, 1 << 24), 64) != 0) {
-                throw new IOException("the fill failed; see the node logs in " + out);
-            }
-            filled = String.format("filled in %.1f s", (System.nanoTime() - started) / 1e9);
+        log("filling " + flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE) + " keys");
+        long started = System.nanoTime();
+        if (Fill.fill(urls, flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE),
+                flags.integer("value-size", 256, 0, 1 << 24), 64) != 0) {
+            throw new IOException("the fill failed; see the node logs in " + out);
         }
+        String filled = String.format("filled in %.1f s", (System.nanoTime() - started) / 1e9);
         log("running " + String.join(" ", tool));
         ProcessBuilder builder = new ProcessBuilder(tool).redirectErrorStream(true).redirectOutput(out.resolve("wrk.txt").toFile());
         builder.environment().putAll(scriptEnvironment());
