@@ -1,6 +1,7 @@
 package dht.cli;
 
 import dht.cluster.PeerClient;
+import dht.cluster.PeerLoop;
 import dht.cluster.Ring;
 import dht.coordinator.Coordinator;
 import dht.coordinator.Hints;
@@ -27,15 +28,17 @@ final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final RocksStore store;
     private final PeerClient[] peers;
+    private final PeerLoop peerLoop;
     private final Hints hints;
     private final TombstonePurge purge;
     private final DhtServer server;
 
-    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, Hints hints, TombstonePurge purge,
-                 DhtServer server) {
+    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, PeerLoop peerLoop, Hints hints,
+                 TombstonePurge purge, DhtServer server) {
         this.config = config;
         this.store = store;
         this.peers = peers;
+        this.peerLoop = peerLoop;
         this.hints = hints;
         this.purge = purge;
         this.server = server;
@@ -55,12 +58,13 @@ final class Node implements AutoCloseable {
         }
         RocksStore store = RocksStore.open(config.store());
         PeerClient[] peers = new PeerClient[ring.size()];
+        PeerLoop peerLoop = new PeerLoop();
         Hints hints = null;
         TombstonePurge purge = null;
         try {
             for (int i = 0; i < peers.length; i++) {
                 if (i != self) {
-                    peers[i] = new PeerClient(ring.members().get(i), config.peers());
+                    peers[i] = new PeerClient(ring.members().get(i), config.peers(), peerLoop);
                 }
             }
             HybridClock clock = new HybridClock(System::currentTimeMillis);
@@ -81,7 +85,7 @@ final class Node implements AutoCloseable {
             server.start();
             hints.start();
             purge.start();
-            return new Node(config, store, peers, hints, purge, server);
+            return new Node(config, store, peers, peerLoop, hints, purge, server);
         } catch (IOException e) {
             if (hints != null) {
                 hints.close();
@@ -90,6 +94,7 @@ final class Node implements AutoCloseable {
                 purge.close();
             }
             closeAll(peers);
+            peerLoop.close();
             store.close();
             String reason = e instanceof BindException ? "port " + config.port() + " is busy or not bindable" : e.toString();
             throw new UsageException("cannot listen on " + bindAddress(config) + ":" + config.port() + ": " + reason);
@@ -127,6 +132,7 @@ final class Node implements AutoCloseable {
         hints.close();
         purge.close();
         closeAll(peers);
+        peerLoop.close();
         store.close();
     }
 

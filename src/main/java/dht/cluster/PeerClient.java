@@ -2,70 +2,59 @@ package dht.cluster;
 
 import dht.storage.Record;
 import dht.storage.RecordCodec;
-import one.nio.http.HttpClient;
-import one.nio.http.HttpException;
-import one.nio.http.Request;
-import one.nio.http.Response;
-import one.nio.net.ConnectionString;
-import one.nio.pool.PoolException;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Reads and writes records on one peer through its internal endpoint, which serves the call
  * locally and never forwards it. The body on the wire is the {@link RecordCodec} form, so the
  * version and the tombstone flag travel with the value.
  *
- * <p>one-nio's {@link HttpClient} blocks, so calls run on this peer's own small executor (one
- * thread per pooled connection) and the caller gets a future that is settled by the deadline
- * whatever the socket does. A peer that failed is refused at once until {@link PeerHealth} lets
- * a probe through.
+ * <p>Calls go over a few pipelined keep-alive connections driven by the node's {@link PeerLoop}:
+ * no thread waits for a peer, and under load one write carries many requests. Each call's future
+ * is settled by its deadline whatever the socket does. A peer that failed is refused at once
+ * until {@link PeerHealth} lets a probe through.
  */
 public final class PeerClient implements AutoCloseable {
     public static final String INTERNAL_PATH = "/v0/internal/entity";
     public static final String INTERNAL_RANGE_PATH = "/v0/internal/entities";
-    private static final int QUEUED_CALLS_PER_CONNECTION = 64;
+    private static final int CALLS_IN_FLIGHT_PER_CONNECTION = 256;
 
     // fixed after construction
     private final String url;
-    private final String host;
-    private final int port;
+    private final InetSocketAddress address;
+    private final byte[] hostHeader;
     private final PeerSettings settings;
-    private final HttpClient http;
-    private final ThreadPoolExecutor executor;
+    private final PeerConnection[] connections;
     private final PeerHealth health;
-    private final int timeoutMillis;
 
     // any thread
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder[] results = new LongAdder[CallResult.values().length];
 
-    public PeerClient(String url, PeerSettings settings) {
+    public PeerClient(String url, PeerSettings settings, PeerLoop loop) {
         this.url = url;
         URI parsed = URI.create(url);
-        this.host = parsed.getHost();
-        this.port = parsed.getPort();
+        this.address = new InetSocketAddress(parsed.getHost(), parsed.getPort());
+        this.hostHeader = (" HTTP/1.1\r\nHost: " + parsed.getHost() + ":" + parsed.getPort() + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         this.settings = settings;
-        this.timeoutMillis = settings.timeoutMillis();
-        this.http = new HttpClient(new ConnectionString(url
-                + "?clientMaxPoolSize=" + settings.connections()
-                + "&timeout=" + settings.timeoutMillis()
-                + "&connectTimeout=" + settings.connectTimeoutMillis()
-                + "&keepalive=true"));
-        this.executor = new ThreadPoolExecutor(settings.connections(), settings.connections(),
-                1, TimeUnit.MINUTES,
-                new ArrayBlockingQueue<>(settings.connections() * QUEUED_CALLS_PER_CONNECTION),
-                Threads.daemon("peer " + url), new ThreadPoolExecutor.AbortPolicy());
+        this.connections = new PeerConnection[settings.connections()];
+        for (int i = 0; i < connections.length; i++) {
+            connections[i] = new PeerConnection(address, loop);
+        }
         this.health = new PeerHealth(settings.downMillis(), System::currentTimeMillis);
         for (int i = 0; i < results.length; i++) {
             results[i] = new LongAdder();
@@ -78,24 +67,45 @@ public final class PeerClient implements AutoCloseable {
 
     /** The peer's record for the key, a tombstone included, or null when it has none. */
     public CompletableFuture<Record> read(byte[] key) {
-        Request request = http.createRequest(Request.METHOD_GET, uriOf(key));
-        return call(request, response -> switch (response.getStatus()) {
-            case 200 -> RecordCodec.decode(response.getBody());
+        return call(request("GET ", key, null), reply -> switch (reply.status()) {
+            case 200 -> RecordCodec.decode(reply.body());
             case 404 -> null;
-            default -> throw badReply(response);
+            default -> throw badReply(reply);
         });
     }
 
     public CompletableFuture<Void> write(byte[] key, Record record) {
-        byte[] body = RecordCodec.encode(record);
-        Request request = http.createRequest(Request.METHOD_PUT, uriOf(key), "Content-Length: " + body.length);
-        request.setBody(body);
-        return call(request, response -> {
-            if (response.getStatus() != 201) {
-                throw badReply(response);
+        return call(request("PUT ", key, record), reply -> {
+            if (reply.status() != 201) {
+                throw badReply(reply);
             }
             return null;
         });
+    }
+
+    /** The whole request in one buffer: request line, headers and, for a write, the record. */
+    private ByteBuffer request(String method, byte[] key, Record record) {
+        String target = INTERNAL_PATH + "?id=" + PercentEncoding.encode(key);
+        String length = record == null ? "" : "Content-Length: " + RecordCodec.encodedLength(record) + "\r\n";
+        int bodyLength = record == null ? 0 : RecordCodec.encodedLength(record);
+        byte[] bytes = new byte[method.length() + target.length() + hostHeader.length + length.length() + 2 + bodyLength];
+        int at = ascii(method, bytes, 0);
+        at = ascii(target, bytes, at);
+        System.arraycopy(hostHeader, 0, bytes, at, hostHeader.length);
+        at = ascii(length, bytes, at + hostHeader.length);
+        bytes[at++] = '\r';
+        bytes[at++] = '\n';
+        if (record != null) {
+            RecordCodec.encodeInto(record, bytes, at);
+        }
+        return ByteBuffer.wrap(bytes);
+    }
+
+    private static int ascii(String text, byte[] out, int at) {
+        for (int i = 0; i < text.length(); i++) {
+            out[at + i] = (byte) text.charAt(i); // ASCII: the id is percent-encoded
+        }
+        return at + text.length();
     }
 
     /**
@@ -112,7 +122,7 @@ public final class PeerClient implements AutoCloseable {
         String uri = INTERNAL_RANGE_PATH + "?start=" + PercentEncoding.encode(start)
                 + (end == null ? "" : "&end=" + PercentEncoding.encode(end));
         try {
-            ChunkedReader reader = ChunkedReader.open(new InetSocketAddress(host, port), uri,
+            ChunkedReader reader = ChunkedReader.open(address, uri,
                     settings.connectTimeoutMillis(), settings.timeoutMillis(), settings.maxEntryBytes());
             health.succeeded();
             count(null);
@@ -130,18 +140,53 @@ public final class PeerClient implements AutoCloseable {
         }
     }
 
-    private static String uriOf(byte[] key) {
-        return INTERNAL_PATH + "?id=" + PercentEncoding.encode(key);
-    }
-
-    private <T> CompletableFuture<T> call(Request request, ReplyDecoder<T> decoder) {
+    private <T> CompletableFuture<T> call(ByteBuffer request, Function<PeerConnection.Reply, T> decoder) {
         CompletableFuture<T> answer = send(request, decoder);
         answer.whenComplete((ignored, failure) -> count(failure));
         return answer;
     }
 
+    private <T> CompletableFuture<T> send(ByteBuffer request, Function<PeerConnection.Reply, T> decoder) {
+        if (!health.admit()) {
+            return CompletableFuture.failedFuture(new PeerException(PeerException.Kind.UNAVAILABLE,
+                    "peer " + url + " is marked down", null));
+        }
+        if (inFlight.incrementAndGet() > connections.length * CALLS_IN_FLIGHT_PER_CONNECTION) {
+            inFlight.decrementAndGet();
+            return CompletableFuture.failedFuture(new PeerException(PeerException.Kind.UNAVAILABLE,
+                    "too many calls in flight to peer " + url, null));
+        }
+        PeerConnection connection = connections[Math.floorMod(next.getAndIncrement(), connections.length)];
+        CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
+        connection.submit(new PeerConnection.Call(request, reply));
+        return reply.orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS)
+                .handle((answer, failure) -> {
+                    inFlight.decrementAndGet();
+                    if (failure == null) {
+                        health.succeeded();
+                        return decoder.apply(answer);
+                    }
+                    throw failed(unwrap(failure), connection);
+                });
+    }
+
+    private PeerException failed(Throwable cause, PeerConnection connection) {
+        health.failed();
+        if (cause instanceof TimeoutException) {
+            // Whatever the connection waits for will not come in time: start afresh.
+            connection.reset("no answer in " + settings.timeoutMillis() + " ms");
+            return new PeerException(PeerException.Kind.TIMEOUT,
+                    "peer " + url + " gave no answer in " + settings.timeoutMillis() + " ms", null);
+        }
+        return new PeerException(PeerException.Kind.UNAVAILABLE, "peer " + url + " unreachable: " + cause.getMessage(), cause);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     private void count(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         CallResult result = cause == null ? CallResult.OK
                 : cause instanceof PeerException e ? CallResult.valueOf(e.kind().name()) : CallResult.BAD_REPLY;
         results[result.ordinal()].increment();
@@ -152,84 +197,18 @@ public final class PeerClient implements AutoCloseable {
         return results[result.ordinal()].sum();
     }
 
-    private <T> CompletableFuture<T> send(Request request, ReplyDecoder<T> decoder) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        if (!health.admit()) {
-            result.completeExceptionally(new PeerException(PeerException.Kind.UNAVAILABLE,
-                    "peer " + url + " is marked down", null));
-            return result;
-        }
-        try {
-            executor.execute(() -> invoke(request, decoder, result));
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new PeerException(PeerException.Kind.UNAVAILABLE,
-                    "too many calls queued for peer " + url, null));
-            return result;
-        }
-        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(this::timedOut);
-    }
-
-    private <T> CompletableFuture<T> timedOut(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof TimeoutException) {
-            health.failed();
-            cause = new PeerException(PeerException.Kind.TIMEOUT,
-                    "peer " + url + " gave no answer in " + timeoutMillis + " ms", null);
-        }
-        return CompletableFuture.failedFuture(cause);
-    }
-
-    private <T> void invoke(Request request, ReplyDecoder<T> decoder, CompletableFuture<T> result) {
-        if (result.isDone()) {
-            return; // its deadline passed while it queued
-        }
-        Response response;
-        try {
-            response = http.invoke(request, timeoutMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.completeExceptionally(new PeerException(PeerException.Kind.UNAVAILABLE, "interrupted", e));
-            return;
-        } catch (SocketTimeoutException e) {
-            health.failed();
-            result.completeExceptionally(new PeerException(PeerException.Kind.TIMEOUT,
-                    "peer " + url + " timed out: " + e.getMessage(), e));
-            return;
-        } catch (PoolException | IOException e) {
-            health.failed();
-            result.completeExceptionally(new PeerException(PeerException.Kind.UNAVAILABLE,
-                    "peer " + url + " unreachable: " + e.getMessage(), e));
-            return;
-        } catch (HttpException e) {
-            health.failed();
-            result.completeExceptionally(new PeerException(PeerException.Kind.BAD_REPLY,
-                    "peer " + url + " sent a malformed reply: " + e.getMessage(), e));
-            return;
-        }
-        health.succeeded();
-        try {
-            result.complete(decoder.decode(response));
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-        }
-    }
-
-    private PeerException badReply(Response response) {
-        return new PeerException(PeerException.Kind.BAD_REPLY,
-                "peer " + url + " answered " + response.getStatus() + " " + response.getBodyUtf8().strip(), null);
+    private PeerException badReply(PeerConnection.Reply reply) {
+        return new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " answered " + reply.status() + " "
+                + new String(reply.body(), StandardCharsets.UTF_8).strip(), null);
     }
 
     @Override
     public void close() {
-        executor.shutdownNow();
-        http.close();
+        for (PeerConnection connection : connections) {
+            connection.reset("the node is stopping");
+        }
     }
 
     /** How a call to the peer ended: answered, or why not (see {@link PeerException.Kind}). */
     public enum CallResult { OK, UNAVAILABLE, TIMEOUT, BAD_REPLY }
-
-    @FunctionalInterface
-    private interface ReplyDecoder<T> {
-        T decode(Response response);
-    }
 }

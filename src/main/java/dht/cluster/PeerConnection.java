@@ -1,0 +1,261 @@
+package dht.cluster;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One keep-alive HTTP/1.1 connection to a peer, pipelined: requests go out as soon as they are
+ * submitted, many per write, and replies come back in the same order, which is how each is
+ * matched to its call. Driven by the {@link PeerLoop}; {@link #submit} is the only method other
+ * threads call. A broken connection fails the calls in flight on it and reconnects on the next
+ * submission.
+ *
+ * <p>Replies are parsed for what dht's nodes send: a status line, headers with a
+ * {@code Content-Length}, and that many bytes of body.
+ */
+final class PeerConnection {
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    private static final int MAX_HEAD_BYTES = 8 * 1024;
+
+    /** A request on its way: the encoded bytes, and the future its reply completes. */
+    record Call(ByteBuffer request, CompletableFuture<Reply> reply) {
+    }
+
+    /** A peer's answer: the status code and the body. */
+    record Reply(int status, byte[] body) {
+    }
+
+    // fixed after construction
+    private final InetSocketAddress address;
+    private final PeerLoop loop;
+    private final Runnable flush = this::flush;
+
+    // any thread
+    private final Queue<Call> submitted = new ConcurrentLinkedQueue<>();
+
+    // loop thread only
+    private final ArrayDeque<Call> writing = new ArrayDeque<>();
+    private final ArrayDeque<Call> awaiting = new ArrayDeque<>();
+    private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final byte[] head = new byte[MAX_HEAD_BYTES];
+    private final ByteBuffer[] gather = new ByteBuffer[64];
+    private SocketChannel channel;
+    private SelectionKey key;
+    private int headLength;
+    private int status;
+    private byte[] body;
+    private int bodyRead;
+
+    PeerConnection(InetSocketAddress address, PeerLoop loop) {
+        this.address = address;
+        this.loop = loop;
+    }
+
+    void submit(Call call) {
+        submitted.add(call);
+        loop.execute(flush);
+    }
+
+    /** Drops the connection and fails its calls: for a peer that stopped answering. */
+    void reset(String reason) {
+        loop.execute(() -> fail(new IOException(reason)));
+    }
+
+    private void flush() {
+        try {
+            if (channel == null) {
+                if (submitted.isEmpty()) {
+                    return;
+                }
+                connect();
+            }
+            for (Call call = submitted.poll(); call != null; call = submitted.poll()) {
+                if (!call.reply().isDone()) { // a call whose deadline passed in the queue is not sent
+                    writing.add(call);
+                }
+            }
+            if (channel.isConnected()) {
+                write();
+            }
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void connect() throws IOException {
+        channel = SocketChannel.open();
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        boolean connected = channel.connect(address);
+        key = loop.register(channel, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
+    }
+
+    /** Called by the loop when the channel is ready. */
+    void ready(SelectionKey ready) {
+        try {
+            if (!ready.isValid()) {
+                return;
+            }
+            if (ready.isConnectable()) {
+                channel.finishConnect();
+                key.interestOps(SelectionKey.OP_READ);
+                write();
+                return;
+            }
+            if (ready.isWritable()) {
+                write();
+            }
+            if (ready.isReadable()) {
+                read();
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    /** Writes as many queued requests as the socket takes, many per gathering write. */
+    private void write() throws IOException {
+        while (!writing.isEmpty()) {
+            int count = 0;
+            for (Call call : writing) {
+                if (count == gather.length) {
+                    break;
+                }
+                gather[count++] = call.request();
+            }
+            channel.write(gather, 0, count);
+            Arrays.fill(gather, 0, count, null);
+            while (!writing.isEmpty() && !writing.peek().request().hasRemaining()) {
+                awaiting.add(writing.poll());
+            }
+            if (!writing.isEmpty() && (count < gather.length || writing.peek().request().position() > 0)) {
+                break; // the socket is full: wait for OP_WRITE instead of spinning
+            }
+        }
+        key.interestOps(writing.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+    }
+
+    private void read() throws IOException {
+        while (true) {
+            int n = channel.read(in);
+            if (n < 0) {
+                throw new EOFException("peer " + address + " closed the connection");
+            }
+            if (n == 0) {
+                return;
+            }
+            in.flip();
+            parse();
+            in.compact();
+        }
+    }
+
+    private void parse() throws IOException {
+        while (in.hasRemaining()) {
+            if (body == null) {
+                if (!readHead()) {
+                    return;
+                }
+            }
+            int take = Math.min(in.remaining(), body.length - bodyRead);
+            in.get(body, bodyRead, take);
+            bodyRead += take;
+            if (bodyRead == body.length) {
+                Call call = awaiting.poll();
+                if (call == null) {
+                    throw new IOException("peer " + address + " sent a reply nobody asked for");
+                }
+                Reply reply = new Reply(status, body);
+                body = null;
+                call.reply().complete(reply);
+            }
+        }
+    }
+
+    /** Reads head bytes until the blank line; true once the head is complete and the body sized. */
+    private boolean readHead() throws IOException {
+        while (in.hasRemaining()) {
+            if (headLength == head.length) {
+                throw new IOException("reply head longer than " + MAX_HEAD_BYTES + " bytes");
+            }
+            head[headLength++] = in.get();
+            if (headLength >= 4 && head[headLength - 1] == '\n' && head[headLength - 2] == '\r'
+                    && head[headLength - 3] == '\n' && head[headLength - 4] == '\r') {
+                status = parseStatus();
+                body = new byte[contentLength()];
+                bodyRead = 0;
+                headLength = 0;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int parseStatus() throws IOException {
+        // "HTTP/1.1 200 OK"
+        if (headLength < 12 || head[8] != ' ') {
+            throw new IOException("bad status line from peer " + address);
+        }
+        return (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0');
+    }
+
+    private int contentLength() throws IOException {
+        String text = new String(head, 0, headLength, StandardCharsets.ISO_8859_1);
+        int at = indexOfIgnoreCase(text, "\r\ncontent-length:");
+        if (at < 0) {
+            throw new IOException("reply from peer " + address + " has no Content-Length");
+        }
+        int start = at + "\r\ncontent-length:".length();
+        int end = text.indexOf('\r', start);
+        try {
+            return Integer.parseInt(text.substring(start, end).strip());
+        } catch (NumberFormatException e) {
+            throw new IOException("bad Content-Length from peer " + address);
+        }
+    }
+
+    private static int indexOfIgnoreCase(String text, String lowerNeedle) {
+        for (int i = 0; i + lowerNeedle.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Closes the connection and fails every call on it; the next submission reconnects. */
+    private void fail(IOException cause) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                cause.addSuppressed(e);
+            }
+            channel = null;
+            key = null;
+        }
+        in.clear();
+        headLength = 0;
+        body = null;
+        for (Call call = awaiting.poll(); call != null; call = awaiting.poll()) {
+            call.reply().completeExceptionally(cause);
+        }
+        for (Call call = writing.poll(); call != null; call = writing.poll()) {
+            call.reply().completeExceptionally(cause);
+        }
+        for (Call call = submitted.poll(); call != null; call = submitted.poll()) {
+            call.reply().completeExceptionally(cause);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dht.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The one thread that does all of a node's peer I/O: an epoll selector over every
+ * {@link PeerConnection}. Callers never block on a peer; they hand work to this loop, which
+ * batches it: under load, one wake-up writes many queued requests and reads many replies.
+ */
+public final class PeerLoop implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PeerLoop.class.getName());
+
+    // fixed after construction
+    private final Selector selector;
+    private final Thread thread;
+
+    // any thread
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private volatile boolean closed;
+
+    public PeerLoop() {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.thread = Threads.daemon("peer io").newThread(this::run);
+        thread.start();
+    }
+
+    /** Runs the task on the loop thread, soon; wakes the loop only if no wake-up is on its way. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Registers a channel; call on the loop thread. */
+    SelectionKey register(SelectableChannel channel, int ops, PeerConnection connection)
+            throws IOException {
+        return channel.register(selector, ops, connection);
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                selector.select();
+                wakeupPending.set(false);
+                for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+                    task.run();
+                }
+                for (SelectionKey key : selector.selectedKeys()) {
+                    ((PeerConnection) key.attachment()).ready(key);
+                }
+                selector.selectedKeys().clear();
+            } catch (IOException | RuntimeException e) {
+                // One connection's trouble must not stop the loop that serves every peer.
+                LOG.log(System.Logger.Level.WARNING, "peer I/O loop: {0}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        selector.wakeup();
+        try {
+            thread.join(5000);
+            selector.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the peer selector: {0}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dht.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A member that accepts connections and never answers: calls to it end at their deadline, never hang. */
+class SilentPeerIT {
+
+    @Test
+    void aPeerThatNeverAnswers_costsATimeoutThenFastFailures_andOtherRequestsGoOn() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // read nothing, answer nothing
+                    }
+                } catch (Exception e) {
+                    // the socket closed: the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String self = "http://127.0.0.1:" + Ports.free(1).get(0);
+            String mute = "http://127.0.0.1:" + silent.getLocalPort();
+            Path data = Files.createTempDirectory("dht-silent");
+            NodeConfig config = Main.configs(new Flags(List.of("--self", self, "--cluster", self + "," + mute,
+                    "--data", data.toString(), "--peer-timeout-ms", "300", "--peer-down-ms", "60000"))).get(0);
+            try (Node node = Node.start(config)) {
+                long started = System.nanoTime();
+                assertEquals(504, Http.put(self + "/v0/entity?id=k&ack=2&from=2", "v").statusCode());
+                long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(tookMillis >= 250 && tookMillis < 2000, "the call waited for its deadline: " + tookMillis + " ms");
+
+                started = System.nanoTime();
+                assertEquals(504, Http.put(self + "/v0/entity?id=k2&ack=2&from=2", "v").statusCode());
+                assertTrue((System.nanoTime() - started) / 1_000_000 < 200, "the silent peer is now refused at once");
+                assertEquals(201, Http.put(self + "/v0/entity?id=k3&ack=1&from=2", "v").statusCode());
+                assertEquals(200, Http.get(self + "/v0/entity?id=k3&ack=1&from=2").statusCode());
+                assertTrue(Http.text(Http.get(self + "/v0/status")).contains("\"down\":true"));
+            } finally {
+                try (Stream<Path> files = Files.walk(data)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+}
