@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,6 +37,7 @@ public final class PeerClient implements AutoCloseable {
     private final PeerSettings settings;
     private final PeerConnection[] connections;
     private final PeerHealth health;
+    private final long timeoutNanos;
 
     // any thread
     private final AtomicInteger next = new AtomicInteger();
@@ -55,6 +55,7 @@ public final class PeerClient implements AutoCloseable {
         for (int i = 0; i < connections.length; i++) {
             connections[i] = new PeerConnection(address, loop);
         }
+        this.timeoutNanos = settings.timeoutMillis() * 1_000_000L;
         this.health = new PeerHealth(settings.downMillis(), System::currentTimeMillis);
         for (int i = 0; i < results.length; i++) {
             results[i] = new LongAdder();
@@ -158,23 +159,21 @@ public final class PeerClient implements AutoCloseable {
         }
         PeerConnection connection = connections[Math.floorMod(next.getAndIncrement(), connections.length)];
         CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
-        connection.submit(new PeerConnection.Call(request, reply));
-        return reply.orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS)
-                .handle((answer, failure) -> {
-                    inFlight.decrementAndGet();
-                    if (failure == null) {
-                        health.succeeded();
-                        return decoder.apply(answer);
-                    }
-                    throw failed(unwrap(failure), connection);
-                });
+        CompletableFuture<T> answer = reply.handle((received, failure) -> {
+            inFlight.decrementAndGet();
+            if (failure == null) {
+                health.succeeded();
+                return decoder.apply(received);
+            }
+            throw failed(unwrap(failure));
+        });
+        connection.submit(new PeerConnection.Call(request, reply, System.nanoTime() + timeoutNanos));
+        return answer;
     }
 
-    private PeerException failed(Throwable cause, PeerConnection connection) {
+    private PeerException failed(Throwable cause) {
         health.failed();
         if (cause instanceof TimeoutException) {
-            // Whatever the connection waits for will not come in time: start afresh.
-            connection.reset("no answer in " + settings.timeoutMillis() + " ms");
             return new PeerException(PeerException.Kind.TIMEOUT,
                     "peer " + url + " gave no answer in " + settings.timeoutMillis() + " ms", null);
         }

@@ -2,6 +2,7 @@ package dht.cluster;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -13,13 +14,14 @@ import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One keep-alive HTTP/1.1 connection to a peer, pipelined: requests go out as soon as they are
  * submitted, many per write, and replies come back in the same order, which is how each is
- * matched to its call. Driven by the {@link PeerLoop}; {@link #submit} is the only method other
- * threads call. A broken connection fails the calls in flight on it and reconnects on the next
- * submission.
+ * matched to its call. Driven by the {@link PeerLoop}; {@link #submit} and {@link #reset} are the
+ * only methods other threads call. A broken connection, or one whose oldest call is past its
+ * deadline, fails every call on it and reconnects on the next submission.
  *
  * <p>Replies are parsed for what dht's nodes send: a status line, headers with a
  * {@code Content-Length}, and that many bytes of body.
@@ -28,8 +30,8 @@ final class PeerConnection {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final int MAX_HEAD_BYTES = 8 * 1024;
 
-    /** A request on its way: the encoded bytes, and the future its reply completes. */
-    record Call(ByteBuffer request, CompletableFuture<Reply> reply) {
+    /** A request on its way: the encoded bytes, the future its reply completes, and its deadline. */
+    record Call(ByteBuffer request, CompletableFuture<Reply> reply, long deadlineNanos) {
     }
 
     /** A peer's answer: the status code and the body. */
@@ -60,6 +62,7 @@ final class PeerConnection {
     PeerConnection(InetSocketAddress address, PeerLoop loop) {
         this.address = address;
         this.loop = loop;
+        loop.add(this);
     }
 
     void submit(Call call) {
@@ -67,7 +70,7 @@ final class PeerConnection {
         loop.execute(flush);
     }
 
-    /** Drops the connection and fails its calls: for a peer that stopped answering. */
+    /** Drops the connection and fails its calls. */
     void reset(String reason) {
         loop.execute(() -> fail(new IOException(reason)));
     }
@@ -144,6 +147,21 @@ final class PeerConnection {
             }
         }
         key.interestOps(writing.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+    }
+
+    /**
+     * Called by the loop every few milliseconds. Calls on a connection complete in order, so when
+     * the oldest is overdue, whatever the connection waits for will not come in time: it starts
+     * afresh, and every call on it fails. A timer per call would cost more than this check.
+     */
+    void expire(long now) {
+        Call oldest = awaiting.isEmpty() ? (writing.isEmpty() ? submitted.peek() : writing.peek()) : awaiting.peek();
+        if (oldest == null || now - oldest.deadlineNanos() <= 0) {
+            return;
+        }
+        fail(channel != null && channel.isConnected()
+                ? new TimeoutException("peer " + address + " gave no answer in time")
+                : new ConnectException("no connection to peer " + address + " in time"));
     }
 
     private void read() throws IOException {
@@ -235,7 +253,7 @@ final class PeerConnection {
     }
 
     /** Closes the connection and fails every call on it; the next submission reconnects. */
-    private void fail(IOException cause) {
+    private void fail(Exception cause) {
         if (channel != null) {
             try {
                 channel.close();

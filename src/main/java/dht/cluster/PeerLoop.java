@@ -5,17 +5,21 @@ import java.io.UncheckedIOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one thread that does all of a node's peer I/O: an epoll selector over every
  * {@link PeerConnection}. Callers never block on a peer; they hand work to this loop, which
- * batches it: under load, one wake-up writes many queued requests and reads many replies.
+ * batches it: under load, one wake-up writes many queued requests and reads many replies. Every
+ * few milliseconds it also fails the calls past their deadline, so no call needs a timer.
  */
 public final class PeerLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PeerLoop.class.getName());
+    private static final long TICK_MILLIS = 5;
 
     // fixed after construction
     private final Selector selector;
@@ -23,6 +27,7 @@ public final class PeerLoop implements AutoCloseable {
 
     // any thread
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final List<PeerConnection> connections = new CopyOnWriteArrayList<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -44,6 +49,11 @@ public final class PeerLoop implements AutoCloseable {
         }
     }
 
+    /** Watches the connection's deadlines from now on. */
+    void add(PeerConnection connection) {
+        connections.add(connection);
+    }
+
     /** Registers a channel; call on the loop thread. */
     SelectionKey register(SelectableChannel channel, int ops, PeerConnection connection)
             throws IOException {
@@ -51,9 +61,10 @@ public final class PeerLoop implements AutoCloseable {
     }
 
     private void run() {
+        long lastSweep = System.nanoTime();
         while (!closed) {
             try {
-                selector.select();
+                selector.select(TICK_MILLIS);
                 wakeupPending.set(false);
                 for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
                     task.run();
@@ -62,6 +73,13 @@ public final class PeerLoop implements AutoCloseable {
                     ((PeerConnection) key.attachment()).ready(key);
                 }
                 selector.selectedKeys().clear();
+                long now = System.nanoTime();
+                if (now - lastSweep >= TICK_MILLIS * 1_000_000) {
+                    lastSweep = now;
+                    for (PeerConnection connection : connections) {
+                        connection.expire(now);
+                    }
+                }
             } catch (IOException | RuntimeException e) {
                 // One connection's trouble must not stop the loop that serves every peer.
                 LOG.log(System.Logger.Level.WARNING, "peer I/O loop: {0}", e.toString());
