@@ -70,23 +70,27 @@ final class PeerConnection {
         loop.execute(flush);
     }
 
-    /** Drops the connection and fails its calls. */
+    /** Drops the connection and fails its calls, those still queued included. */
     void reset(String reason) {
-        loop.execute(() -> fail(new IOException(reason)));
+        loop.execute(() -> {
+            IOException cause = new IOException(reason);
+            fail(cause);
+            failAll(submitted, cause);
+        });
     }
 
     private void flush() {
+        for (Call call = submitted.poll(); call != null; call = submitted.poll()) {
+            if (!call.reply().isDone()) { // a call whose deadline passed in the queue is not sent
+                writing.add(call);
+            }
+        }
+        if (writing.isEmpty()) {
+            return;
+        }
         try {
             if (channel == null) {
-                if (submitted.isEmpty()) {
-                    return;
-                }
                 connect();
-            }
-            for (Call call = submitted.poll(); call != null; call = submitted.poll()) {
-                if (!call.reply().isDone()) { // a call whose deadline passed in the queue is not sent
-                    writing.add(call);
-                }
             }
             if (channel.isConnected()) {
                 write();
@@ -159,9 +163,13 @@ final class PeerConnection {
         if (oldest == null || now - oldest.deadlineNanos() <= 0) {
             return;
         }
-        fail(channel != null && channel.isConnected()
+        Exception cause = channel != null && channel.isConnected()
                 ? new TimeoutException("peer " + address + " gave no answer in time")
-                : new ConnectException("no connection to peer " + address + " in time"));
+                : new ConnectException("no connection to peer " + address + " in time");
+        fail(cause);
+        for (Call call = submitted.peek(); call != null && now - call.deadlineNanos() > 0; call = submitted.peek()) {
+            submitted.poll().reply().completeExceptionally(cause);
+        }
     }
 
     private void read() throws IOException {
@@ -252,7 +260,10 @@ final class PeerConnection {
         return -1;
     }
 
-    /** Closes the connection and fails every call on it; the next submission reconnects. */
+    /**
+     * Closes the connection and fails every call written or being written to it. Calls still
+     * queued were never on it: the flush each one scheduled sends them on a new connection.
+     */
     private void fail(Exception cause) {
         if (channel != null) {
             try {
@@ -266,13 +277,12 @@ final class PeerConnection {
         in.clear();
         headLength = 0;
         body = null;
-        for (Call call = awaiting.poll(); call != null; call = awaiting.poll()) {
-            call.reply().completeExceptionally(cause);
-        }
-        for (Call call = writing.poll(); call != null; call = writing.poll()) {
-            call.reply().completeExceptionally(cause);
-        }
-        for (Call call = submitted.poll(); call != null; call = submitted.poll()) {
+        failAll(awaiting, cause);
+        failAll(writing, cause);
+    }
+
+    private static void failAll(Queue<Call> calls, Exception cause) {
+        for (Call call = calls.poll(); call != null; call = calls.poll()) {
             call.reply().completeExceptionally(cause);
         }
     }

@@ -28,7 +28,7 @@ public final class PeerLoop implements AutoCloseable {
     // any thread
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<PeerConnection> connections = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final AtomicBoolean sleeping = new AtomicBoolean();
     private volatile boolean closed;
 
     public PeerLoop() {
@@ -41,10 +41,14 @@ public final class PeerLoop implements AutoCloseable {
         thread.start();
     }
 
-    /** Runs the task on the loop thread, soon; wakes the loop only if no wake-up is on its way. */
+    /**
+     * Runs the task on the loop thread, soon. Wakes the loop only when it sleeps in select and no
+     * one has woken it yet: a busy loop finds the task on its next turn, so under load a call
+     * costs no wake-up, which is a system call and a lock that the loop's select also takes.
+     */
     void execute(Runnable task) {
         tasks.add(task);
-        if (wakeupPending.compareAndSet(false, true)) {
+        if (sleeping.get() && sleeping.compareAndSet(true, false)) {
             selector.wakeup();
         }
     }
@@ -64,8 +68,15 @@ public final class PeerLoop implements AutoCloseable {
         long lastSweep = System.nanoTime();
         while (!closed) {
             try {
-                selector.select(TICK_MILLIS);
-                wakeupPending.set(false);
+                // Announce the sleep before the last look at the tasks: a task added after that
+                // look sees the announcement and wakes the loop.
+                sleeping.set(true);
+                if (tasks.isEmpty()) {
+                    selector.select(TICK_MILLIS);
+                } else {
+                    selector.selectNow();
+                }
+                sleeping.set(false);
                 for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
                     task.run();
                 }
