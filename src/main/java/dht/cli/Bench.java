@@ -27,8 +27,8 @@ import java.util.stream.Stream;
 /**
  * {@code dht.jar bench}: one measured run from nothing. It starts a fresh cluster of separate node
  * processes, fills the key space (so GETs hit, and so the JVMs are warm: a cold cluster measured
- * PUT p99 in seconds, the same one after the fill in tens of milliseconds), runs wrk2 (plain wrk when wrk2 is not on the PATH)
- * with a script from {@code lua/}, and records cpu, alloc and lock flamegraphs of the first node
+ * PUT p99 in seconds, the same one after the fill in tens of milliseconds), runs wrk2 (plain wrk
+ * when wrk2 is not on the PATH) with a script from {@code lua/}, and records cpu, alloc and lock flamegraphs of the first node
  * through its admin endpoint while the load runs. Everything lands in one directory: the wrk
  * output, the flamegraphs, the node logs, the final metrics, and the settings of the run.
  */
@@ -61,6 +61,9 @@ final class Bench {
     private final Flags flags;
     private final String load;
     private final int duration;
+    private final int keys;
+    private final int valueSize;
+    private final int threads;
     private final Path out;
     private final Path scratch;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -76,6 +79,9 @@ final class Bench {
             throw new UsageException("--load must be one of " + LOADS + ", got " + load);
         }
         this.duration = flags.integer("duration", 60, 20, 3600);
+        this.keys = flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE);
+        this.valueSize = flags.integer("value-size", 256, 0, 1 << 24);
+        this.threads = flags.integer("threads", 2, 1, 64);
         this.out = Path.of(flags.string("out", "profiling/" + LocalDate.now() + "-" + load));
         this.scratch = Files.createTempDirectory("dht-bench");
         this.peakHeap = new double[flags.integer("nodes", 3, 1, 16)];
@@ -115,10 +121,9 @@ final class Bench {
         Files.createDirectories(out);
         List<String> tool = loadCommand();
         startNodes();
-        log("filling " + flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE) + " keys");
+        log("filling " + keys + " keys");
         long started = System.nanoTime();
-        if (Fill.fill(urls, flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE),
-                flags.integer("value-size", 256, 0, 1 << 24), 64) != 0) {
+        if (Fill.fill(urls, keys, valueSize, 64) != 0) {
             throw new IOException("the fill failed; see the node logs in " + out);
         }
         String filled = String.format("filled in %.1f s", (System.nanoTime() - started) / 1e9);
@@ -149,7 +154,7 @@ final class Bench {
             throw new UsageException("neither wrk2 nor wrk is on the PATH");
         }
         List<String> command = new ArrayList<>(List.of(wrk2 ? "wrk2" : "wrk",
-                "-t" + flags.integer("threads", 2, 1, 64), "-c" + flags.integer("connections", 64, 1, 10_000),
+                "-t" + threads, "-c" + flags.integer("connections", 64, 1, 10_000),
                 "-d" + duration + "s", "--latency", "-s", script));
         if (wrk2) {
             command.add(1, "-R" + flags.integer("rate", 5000, 1, 10_000_000));
@@ -161,10 +166,10 @@ final class Bench {
 
     private Map<String, String> scriptEnvironment() throws UsageException {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("DHT_KEYS", Integer.toString(flags.integer("keys", 1_000_000, 1, Integer.MAX_VALUE)));
-        env.put("DHT_VALUE_SIZE", Integer.toString(flags.integer("value-size", 256, 0, 1 << 24)));
+        env.put("DHT_KEYS", Integer.toString(keys));
+        env.put("DHT_VALUE_SIZE", Integer.toString(valueSize));
         env.put("DHT_DIST", "uniform");
-        env.put("DHT_THREADS", Integer.toString(flags.integer("threads", 2, 1, 64)));
+        env.put("DHT_THREADS", Integer.toString(threads));
         env.put("DHT_READ_SHARE", flags.string("read-share", "0.9"));
         if (flags.has("ack")) {
             env.put("DHT_ACK", Integer.toString(flags.integer("ack", 1, 1, 16)));

@@ -87,8 +87,8 @@ public final class PeerClient implements AutoCloseable {
     /** The whole request in one buffer: request line, headers and, for a write, the record. */
     private ByteBuffer request(String method, byte[] key, Record record) {
         String target = INTERNAL_PATH + "?id=" + PercentEncoding.encode(key);
-        String length = record == null ? "" : "Content-Length: " + RecordCodec.encodedLength(record) + "\r\n";
         int bodyLength = record == null ? 0 : RecordCodec.encodedLength(record);
+        String length = record == null ? "" : "Content-Length: " + bodyLength + "\r\n";
         byte[] bytes = new byte[method.length() + target.length() + hostHeader.length + length.length() + 2 + bodyLength];
         int at = ascii(method, bytes, 0);
         at = ascii(target, bytes, at);
@@ -142,33 +142,38 @@ public final class PeerClient implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> call(ByteBuffer request, Function<PeerConnection.Reply, T> decoder) {
-        CompletableFuture<T> answer = send(request, decoder);
-        answer.whenComplete((ignored, failure) -> count(failure));
-        return answer;
-    }
-
-    private <T> CompletableFuture<T> send(ByteBuffer request, Function<PeerConnection.Reply, T> decoder) {
         if (!health.admit()) {
-            return CompletableFuture.failedFuture(new PeerException(PeerException.Kind.UNAVAILABLE,
-                    "peer " + url + " is marked down", null));
+            return refused("peer " + url + " is marked down");
         }
         if (inFlight.incrementAndGet() > connections.length * CALLS_IN_FLIGHT_PER_CONNECTION) {
             inFlight.decrementAndGet();
-            return CompletableFuture.failedFuture(new PeerException(PeerException.Kind.UNAVAILABLE,
-                    "too many calls in flight to peer " + url, null));
+            return refused("too many calls in flight to peer " + url);
         }
         PeerConnection connection = connections[Math.floorMod(next.getAndIncrement(), connections.length)];
         CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
         CompletableFuture<T> answer = reply.handle((received, failure) -> {
             inFlight.decrementAndGet();
-            if (failure == null) {
+            try {
+                if (failure != null) {
+                    throw failed(unwrap(failure));
+                }
                 health.succeeded();
-                return decoder.apply(received);
+                T value = decoder.apply(received);
+                count(null);
+                return value;
+            } catch (RuntimeException e) {
+                count(e);
+                throw e;
             }
-            throw failed(unwrap(failure));
         });
         connection.submit(new PeerConnection.Call(request, reply, System.nanoTime() + timeoutNanos));
         return answer;
+    }
+
+    private <T> CompletableFuture<T> refused(String message) {
+        PeerException refused = new PeerException(PeerException.Kind.UNAVAILABLE, message, null);
+        count(refused);
+        return CompletableFuture.failedFuture(refused);
     }
 
     private PeerException failed(Throwable cause) {

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 final class PeerConnection {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final int MAX_HEAD_BYTES = 8 * 1024;
+    private static final byte[] CONTENT_LENGTH = "\r\ncontent-length:".getBytes(StandardCharsets.US_ASCII);
 
     /** A request on its way: the encoded bytes, the future its reply completes, and its deadline. */
     record Call(ByteBuffer request, CompletableFuture<Reply> reply, long deadlineNanos) {
@@ -127,7 +128,7 @@ final class PeerConnection {
                 read();
             }
         } catch (IOException | RuntimeException e) {
-            fail(e instanceof IOException io ? io : new IOException(e));
+            fail(e);
         }
     }
 
@@ -236,28 +237,46 @@ final class PeerConnection {
         return (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0');
     }
 
+    /** The Content-Length header's value, read from the head's bytes: every reply passes here. */
     private int contentLength() throws IOException {
-        String text = new String(head, 0, headLength, StandardCharsets.ISO_8859_1);
-        int at = indexOfIgnoreCase(text, "\r\ncontent-length:");
+        int at = headerValue();
         if (at < 0) {
             throw new IOException("reply from peer " + address + " has no Content-Length");
         }
-        int start = at + "\r\ncontent-length:".length();
-        int end = text.indexOf('\r', start);
-        try {
-            return Integer.parseInt(text.substring(start, end).strip());
-        } catch (NumberFormatException e) {
+        while (at < headLength && head[at] == ' ') {
+            at++;
+        }
+        long length = 0;
+        int digits = 0;
+        for (; at < headLength && head[at] >= '0' && head[at] <= '9' && digits < 10; at++, digits++) {
+            length = length * 10 + head[at] - '0';
+        }
+        while (at < headLength && head[at] == ' ') {
+            at++;
+        }
+        if (digits == 0 || length > Integer.MAX_VALUE || at >= headLength || head[at] != '\r') {
             throw new IOException("bad Content-Length from peer " + address);
         }
+        return (int) length;
     }
 
-    private static int indexOfIgnoreCase(String text, String lowerNeedle) {
-        for (int i = 0; i + lowerNeedle.length() <= text.length(); i++) {
-            if (text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
-                return i;
+    /** Where the Content-Length value starts in the head, or -1; header names match in any case. */
+    private int headerValue() {
+        int n = CONTENT_LENGTH.length;
+        for (int i = 0; i + n <= headLength; i++) {
+            int j = 0;
+            while (j < n && lowerCase(head[i + j]) == CONTENT_LENGTH[j]) {
+                j++;
+            }
+            if (j == n) {
+                return i + n;
             }
         }
         return -1;
+    }
+
+    private static byte lowerCase(byte b) {
+        return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
     }
 
     /**

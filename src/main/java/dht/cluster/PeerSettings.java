@@ -3,8 +3,8 @@ package dht.cluster;
 /**
  * How a node talks to its peers.
  *
- * @param connections pooled keep-alive connections per peer, and threads that use them
- * @param connectTimeoutMillis how long to wait for a TCP connection
+ * @param connections pipelined keep-alive connections per peer
+ * @param connectTimeoutMillis how long a range stream waits for its TCP connection
  * @param timeoutMillis the deadline of one call, from submission to answer
  * @param downMillis how long a failed peer gets fast failures before the next probe
  * @param maxEntryBytes the largest range entry a peer may send: the largest value with its key and header

@@ -38,6 +38,7 @@ final class RangeStream implements Runnable {
     private boolean finished;
     private byte[] pendingKey;
     private Record pendingRecord;
+    private int pendingPayload;
 
     /**
      * @param source opens the cursor on the stream thread, where waiting on peers is allowed
@@ -98,13 +99,14 @@ final class RangeStream implements Runnable {
                     exhausted = true;
                     break;
                 }
-                if (format.payloadLength(cursor.key(), cursor.record()) == ChunkFormat.SKIP) {
+                pendingPayload = format.payloadLength(cursor.key(), cursor.record());
+                if (pendingPayload == ChunkFormat.SKIP) {
                     continue;
                 }
                 pendingKey = cursor.key();
                 pendingRecord = cursor.record();
             }
-            int payload = format.payloadLength(pendingKey, pendingRecord);
+            int payload = pendingPayload;
             int chunk = hexDigits(payload) + 2 + payload + 2;
             if (length > 0 && length + chunk > batch.length) {
                 if (!flush(batch, length)) {

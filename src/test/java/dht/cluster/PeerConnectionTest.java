@@ -84,6 +84,20 @@ class PeerConnectionTest {
     }
 
     @Test
+    void theLengthHeaderIsFoundInAnyCaseAndSpacing() throws Exception {
+        PeerConnection connection = new PeerConnection(start(Behaviour.ODD_CASE_HEADER).address(), loop);
+        assertEquals("odd", new String(submit(connection, "odd").get(10, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aReplyWithoutLengthFailsTheCall() throws Exception {
+        PeerConnection connection = new PeerConnection(start(Behaviour.NO_LENGTH).address(), loop);
+        CompletableFuture<PeerConnection.Reply> call = submit(connection, "unsized");
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+        assertTrue(failed.getCause().getMessage().contains("no Content-Length"), failed.getCause().getMessage());
+    }
+
+    @Test
     void aSilentPeerFailsTheCallAtItsDeadlineAndTheNextCallReconnects() throws Exception {
         EchoPeer peer = start(Behaviour.SILENT_FIRST_CONNECTION);
         PeerConnection connection = new PeerConnection(peer.address(), loop);
@@ -150,7 +164,7 @@ class PeerConnectionTest {
         return peer;
     }
 
-    private enum Behaviour { ECHO, SILENT_FIRST_CONNECTION, HANG_UP_FIRST_CONNECTION }
+    private enum Behaviour { ECHO, ODD_CASE_HEADER, NO_LENGTH, SILENT_FIRST_CONNECTION, HANG_UP_FIRST_CONNECTION }
 
     /** Answers every request with its body; its first connection may stay silent or hang up. */
     private static final class EchoPeer implements AutoCloseable {
@@ -209,7 +223,12 @@ class PeerConnectionTest {
                     if (first && behaviour == Behaviour.HANG_UP_FIRST_CONNECTION) {
                         return;
                     }
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    String length = switch (behaviour) {
+                        case ODD_CASE_HEADER -> "Server: echo\r\ncontent-LENGTH:   " + body.length + " \r\n";
+                        case NO_LENGTH -> "";
+                        default -> "Content-Length: " + body.length + "\r\n";
+                    };
+                    out.write(("HTTP/1.1 200 OK\r\n" + length + "\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(body);
                     out.flush();
                 }
