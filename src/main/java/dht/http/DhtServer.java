@@ -288,7 +288,7 @@ public final class DhtServer extends HttpServer {
 
     private void dispatch(HttpSession session, Supplier<CompletableFuture<Response>> work) {
         inFlight.incrementAndGet();
-        workers.execute(() -> {
+        ((DhtSession) session).handOff(() -> workers.execute(() -> {
             CompletableFuture<Response> response;
             try {
                 response = work.get();
@@ -302,7 +302,7 @@ public final class DhtServer extends HttpServer {
         }, reason -> {
             send(session, Responses.overloaded(reason));
             inFlight.decrementAndGet();
-        });
+        }));
     }
 
     private static Response internalError(Throwable failure) {

@@ -8,6 +8,7 @@ import one.nio.net.Socket;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -34,6 +35,10 @@ final class DhtSession extends HttpSession {
     private Runnable resumeStream;
     private Operation operation = Operation.OTHER;
     private long startNanos;
+    private boolean reading;
+
+    // selector thread only: hand-offs made while reading, run once the monitor is released
+    private final ArrayDeque<Runnable> handOffs = new ArrayDeque<>();
 
     DhtSession(Socket socket, DhtServer server, int maxBodyBytes, BodyBudget budget, RequestMetrics metrics) {
         super(socket, server);
@@ -87,8 +92,34 @@ final class DhtSession extends HttpSession {
         }
     }
 
+    /**
+     * Runs a hand-off to another thread, such as a worker or the peer loop: now, or, when the
+     * selector is reading this session, right after it releases the session's monitor. A thread
+     * woken under the monitor may take the selector's core and then block on that monitor to
+     * send its response, waiting for the very thread it preempted.
+     */
+    synchronized void handOff(Runnable task) {
+        if (reading) {
+            handOffs.add(task);
+        } else {
+            task.run();
+        }
+    }
+
+    @Override
+    public void process(byte[] buffer) throws Exception {
+        try {
+            super.process(buffer);
+        } finally {
+            for (Runnable task = handOffs.poll(); task != null; task = handOffs.poll()) {
+                task.run();
+            }
+        }
+    }
+
     @Override
     protected void processRead(byte[] buffer) throws IOException {
+        reading = true;
         try {
             super.processRead(buffer);
         } catch (OverBudget e) {
@@ -97,6 +128,8 @@ final class DhtSession extends HttpSession {
             response.addHeader("Connection: close");
             writeResponse(response, true);
             scheduleClose();
+        } finally {
+            reading = false;
         }
     }
 

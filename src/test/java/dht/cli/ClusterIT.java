@@ -35,6 +35,41 @@ class ClusterIT {
     }
 
     @Test
+    void pipelinedRequests_answeredInOrder() throws Exception {
+        URI node = URI.create(cluster.urls.get(0));
+        String head = " HTTP/1.1\r\nHost: " + node.getHost() + "\r\n";
+        StringBuilder requests = new StringBuilder();
+        // Twelve keys land on every node, so answers come from workers and from the peer loop.
+        for (int i = 0; i < 12; i++) {
+            requests.append("PUT /v0/entity?id=pipelined-").append(i).append(SINGLE_OWNER).append(head)
+                    .append("Content-Length: ").append(String.valueOf(i).length() + 1).append("\r\n\r\nv").append(i);
+        }
+        for (int i = 0; i < 12; i++) {
+            requests.append("GET /v0/entity?id=pipelined-").append(i).append(SINGLE_OWNER).append(head).append("\r\n");
+        }
+        requests.append("GET /v0/entity?id=pipelined-absent").append(head).append("Connection: close\r\n\r\n");
+
+        String answers = Http.rawUntilClosed(node, requests.toString());
+        List<String> statuses = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (int at = answers.indexOf("HTTP/1.1 "); at >= 0; at = answers.indexOf("HTTP/1.1 ", at)) {
+            int bodyStart = answers.indexOf("\r\n\r\n", at) + 4;
+            String headers = answers.substring(at, bodyStart);
+            int length = Integer.parseInt(headers.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+            statuses.add(headers.substring(9, 12));
+            bodies.add(answers.substring(bodyStart, bodyStart + length));
+            at = bodyStart + length;
+        }
+        assertEquals(25, statuses.size(), answers);
+        for (int i = 0; i < 12; i++) {
+            assertEquals("201", statuses.get(i));
+            assertEquals("200", statuses.get(12 + i));
+            assertEquals("v" + i, bodies.get(12 + i));
+        }
+        assertEquals("404", statuses.get(24));
+    }
+
+    @Test
     void entity_everyStatusCode() {
         String k = cluster.entity(0, "status-key");
         assertEquals(404, Http.get(k).statusCode());

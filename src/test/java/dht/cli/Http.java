@@ -60,6 +60,16 @@ final class Http {
         return new String(response.body(), StandardCharsets.UTF_8);
     }
 
+    /** Sends raw bytes and returns everything that came back until the server closed. */
+    static String rawUntilClosed(URI node, String request) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(node.getHost(), node.getPort()), 2000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** Sends raw bytes and returns what came back before the server closed or went quiet. */
     static String raw(URI node, String request) throws Exception {
         try (Socket socket = new Socket()) {
