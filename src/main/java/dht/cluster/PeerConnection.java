@@ -15,6 +15,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One keep-alive HTTP/1.1 connection to a peer, pipelined: requests go out as soon as they are
@@ -22,6 +23,12 @@ import java.util.concurrent.TimeoutException;
  * matched to its call. Driven by the {@link PeerLoop}; {@link #submit} and {@link #reset} are the
  * only methods other threads call. A broken connection, or one whose oldest call is past its
  * deadline, fails every call on it and reconnects on the next submission.
+ *
+ * <p>Who writes. While the loop sleeps, a caller writes its request itself: one system call,
+ * where handing it over would cost a wake-up of the loop and a thread switch. While the loop is
+ * awake, or another thread is writing, the call joins the queue that the loop writes out, many
+ * requests per write. The write side (channel, what is being written) is guarded by a lock that
+ * is only ever held for a non-blocking write; the read side belongs to the loop.
  *
  * <p>Replies are parsed for what dht's nodes send: a status line, headers with a
  * {@code Content-Length}, and that many bytes of body.
@@ -46,15 +53,19 @@ final class PeerConnection {
 
     // any thread
     private final Queue<Call> submitted = new ConcurrentLinkedQueue<>();
+    // calls given to the channel, in the order of their bytes: a reply belongs to the head
+    private final Queue<Call> sent = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
 
-    // loop thread only
-    private final ArrayDeque<Call> writing = new ArrayDeque<>();
-    private final ArrayDeque<Call> awaiting = new ArrayDeque<>();
-    private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    private final byte[] head = new byte[MAX_HEAD_BYTES];
+    // guarded by writeLock (changed only by the loop, so the loop reads them without it)
+    private final ArrayDeque<Call> writing = new ArrayDeque<>(); // sent, not yet all written
     private final ByteBuffer[] gather = new ByteBuffer[64];
     private SocketChannel channel;
     private SelectionKey key;
+
+    // loop thread only
+    private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final byte[] head = new byte[MAX_HEAD_BYTES];
     private int headLength;
     private int status;
     private byte[] body;
@@ -67,6 +78,33 @@ final class PeerConnection {
     }
 
     void submit(Call call) {
+        if (loop.sleeping() && writeLock.tryLock()) {
+            SocketChannel written = null;
+            try {
+                if (channel != null && channel.isConnected() && writing.isEmpty()) {
+                    written = channel;
+                    send(call);
+                    write();
+                    if (writing.isEmpty()) {
+                        return; // the reply's arrival wakes the loop
+                    }
+                }
+            } catch (IOException e) {
+                SocketChannel broken = written;
+                loop.execute(() -> {
+                    if (channel == broken) {
+                        fail(e);
+                    }
+                });
+                return; // the call was sent: it fails with the connection
+            } finally {
+                writeLock.unlock();
+            }
+            if (written != null) {
+                loop.execute(flush); // the socket was full: the loop writes the rest when it drains
+                return;
+            }
+        }
         submitted.add(call);
         loop.execute(flush);
     }
@@ -81,24 +119,36 @@ final class PeerConnection {
     }
 
     private void flush() {
-        for (Call call = submitted.poll(); call != null; call = submitted.poll()) {
-            if (!call.reply().isDone()) { // a call whose deadline passed in the queue is not sent
-                writing.add(call);
-            }
-        }
-        if (writing.isEmpty()) {
-            return;
-        }
+        IOException failure;
+        writeLock.lock();
         try {
+            for (Call call = submitted.poll(); call != null; call = submitted.poll()) {
+                if (!call.reply().isDone()) { // a call whose deadline passed in the queue is not sent
+                    send(call);
+                }
+            }
+            if (writing.isEmpty()) {
+                return;
+            }
             if (channel == null) {
                 connect();
             }
             if (channel.isConnected()) {
                 write();
             }
+            return;
         } catch (IOException e) {
-            fail(e);
+            failure = e;
+        } finally {
+            writeLock.unlock();
         }
+        fail(failure);
+    }
+
+    /** Gives the call to the channel: its bytes go out after those of every call before it. */
+    private void send(Call call) {
+        sent.add(call);
+        writing.add(call);
     }
 
     private void connect() throws IOException {
@@ -115,14 +165,16 @@ final class PeerConnection {
             if (!ready.isValid()) {
                 return;
             }
-            if (ready.isConnectable()) {
-                channel.finishConnect();
-                key.interestOps(SelectionKey.OP_READ);
-                write();
-                return;
-            }
-            if (ready.isWritable()) {
-                write();
+            if (ready.isConnectable() || ready.isWritable()) {
+                writeLock.lock();
+                try {
+                    if (ready.isConnectable()) {
+                        channel.finishConnect();
+                    }
+                    write();
+                } finally {
+                    writeLock.unlock();
+                }
             }
             if (ready.isReadable()) {
                 read();
@@ -132,7 +184,7 @@ final class PeerConnection {
         }
     }
 
-    /** Writes as many queued requests as the socket takes, many per gathering write. */
+    /** Writes as many queued requests as the socket takes, many per gathering write; holds writeLock. */
     private void write() throws IOException {
         while (!writing.isEmpty()) {
             int count = 0;
@@ -145,7 +197,7 @@ final class PeerConnection {
             channel.write(gather, 0, count);
             Arrays.fill(gather, 0, count, null);
             while (!writing.isEmpty() && !writing.peek().request().hasRemaining()) {
-                awaiting.add(writing.poll());
+                writing.poll();
             }
             if (!writing.isEmpty() && (count < gather.length || writing.peek().request().position() > 0)) {
                 break; // the socket is full: wait for OP_WRITE instead of spinning
@@ -160,7 +212,10 @@ final class PeerConnection {
      * afresh, and every call on it fails. A timer per call would cost more than this check.
      */
     void expire(long now) {
-        Call oldest = awaiting.isEmpty() ? (writing.isEmpty() ? submitted.peek() : writing.peek()) : awaiting.peek();
+        Call oldest = sent.peek();
+        if (oldest == null) {
+            oldest = submitted.peek();
+        }
         if (oldest == null || now - oldest.deadlineNanos() <= 0) {
             return;
         }
@@ -179,12 +234,16 @@ final class PeerConnection {
             if (n < 0) {
                 throw new EOFException("peer " + address + " closed the connection");
             }
-            if (n == 0) {
+            // A read that left room emptied the socket: asking again would only return 0.
+            boolean drained = in.hasRemaining();
+            if (n > 0) {
+                in.flip();
+                parse();
+                in.compact();
+            }
+            if (drained) {
                 return;
             }
-            in.flip();
-            parse();
-            in.compact();
         }
     }
 
@@ -199,7 +258,7 @@ final class PeerConnection {
             in.get(body, bodyRead, take);
             bodyRead += take;
             if (bodyRead == body.length) {
-                Call call = awaiting.poll();
+                Call call = sent.poll();
                 if (call == null) {
                     throw new IOException("peer " + address + " sent a reply nobody asked for");
                 }
@@ -282,22 +341,32 @@ final class PeerConnection {
     /**
      * Closes the connection and fails every call written or being written to it. Calls still
      * queued were never on it: the flush each one scheduled sends them on a new connection.
+     * Called on the loop thread.
      */
     private void fail(Exception cause) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                cause.addSuppressed(e);
+        ArrayDeque<Call> failed = new ArrayDeque<>();
+        writeLock.lock();
+        try {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    cause.addSuppressed(e);
+                }
+                channel = null;
+                key = null;
             }
-            channel = null;
-            key = null;
+            writing.clear();
+            for (Call call = sent.poll(); call != null; call = sent.poll()) {
+                failed.add(call);
+            }
+        } finally {
+            writeLock.unlock();
         }
         in.clear();
         headLength = 0;
         body = null;
-        failAll(awaiting, cause);
-        failAll(writing, cause);
+        failAll(failed, cause); // callbacks may send responses: not under the lock
     }
 
     private static void failAll(Queue<Call> calls, Exception cause) {

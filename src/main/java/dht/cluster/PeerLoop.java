@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The one thread that does all of a node's peer I/O: an epoll selector over every
  * {@link PeerConnection}. Callers never block on a peer; they hand work to this loop, which
  * batches it: under load, one wake-up writes many queued requests and reads many replies. Every
- * few milliseconds it also fails the calls past their deadline, so no call needs a timer.
+ * few milliseconds it also fails the calls past their deadline, so no call needs a timer. While
+ * it sleeps, a caller may write its own request (see {@link PeerConnection}) rather than wake it.
  */
 public final class PeerLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PeerLoop.class.getName());
@@ -51,6 +52,14 @@ public final class PeerLoop implements AutoCloseable {
         if (sleeping.get() && sleeping.compareAndSet(true, false)) {
             selector.wakeup();
         }
+    }
+
+    /**
+     * Whether the loop is in (or about to enter) select with nothing to do: a caller may then do
+     * its own small write instead of waking the loop for it; the loop will see the reply.
+     */
+    boolean sleeping() {
+        return sleeping.get();
     }
 
     /** Watches the connection's deadlines from now on. */

@@ -9,6 +9,7 @@ import one.nio.net.Socket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -19,11 +20,16 @@ import java.util.Set;
  * also answers {@code Expect: 100-continue}, which curl sends for every body over 1 KiB and would
  * otherwise wait a second for. And it streams: a range answer goes out as chunks, paced by how
  * fast the client's socket drains.
+ *
+ * <p>Responses the selector makes while it reads a session (replica calls, status) are corked:
+ * a peer's pipelined calls arrive many per read, and their answers then leave in one write
+ * instead of one system call each.
  */
 final class DhtSession extends HttpSession {
     private static final System.Logger LOG = System.getLogger(DhtSession.class.getName());
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_CORKED_BYTES = 64 * 1024;
 
     // fixed after construction
     private final int maxBodyBytes;
@@ -36,6 +42,8 @@ final class DhtSession extends HttpSession {
     private Operation operation = Operation.OTHER;
     private long startNanos;
     private boolean reading;
+    private byte[] corked; // responses made during this read, not yet written
+    private int corkedLength;
 
     // selector thread only: hand-offs made while reading, run once the monitor is released
     private final ArrayDeque<Runnable> handOffs = new ArrayDeque<>();
@@ -79,6 +87,7 @@ final class DhtSession extends HttpSession {
             reserved.add(parsing);
         }
         if (requestBodyOffset < parsing.getBody().length && "100-continue".equalsIgnoreCase(parsing.getHeader("Expect:"))) {
+            uncork(); // the answers to earlier requests go first
             write(CONTINUE, 0, CONTINUE.length);
         }
         return consumed;
@@ -124,6 +133,8 @@ final class DhtSession extends HttpSession {
             super.processRead(buffer);
         } catch (OverBudget e) {
             // The request is half parsed: refuse it and close, as one-nio does for a 413.
+            reading = false;
+            uncork();
             Response response = Responses.overloaded("too many large request bodies in flight");
             response.addHeader("Connection: close");
             writeResponse(response, true);
@@ -131,6 +142,44 @@ final class DhtSession extends HttpSession {
         } finally {
             reading = false;
         }
+        uncork();
+    }
+
+    private void cork(byte[] response) throws IOException {
+        if (corked != null && corkedLength + response.length > MAX_CORKED_BYTES) {
+            uncork();
+        }
+        if (corked == null) {
+            corked = response; // a lone response is written as it is, without a copy
+            corkedLength = response.length;
+            return;
+        }
+        if (corked.length < corkedLength + response.length) {
+            corked = Arrays.copyOf(corked, Math.max(2 * corked.length, corkedLength + response.length));
+        }
+        System.arraycopy(response, 0, corked, corkedLength, response.length);
+        corkedLength += response.length;
+    }
+
+    /** Writes the corked responses; the array is not reused, since the session may queue it. */
+    private void uncork() throws IOException {
+        if (corked != null) {
+            byte[] bytes = corked;
+            corked = null;
+            write(bytes, 0, corkedLength);
+        }
+    }
+
+    @Override
+    public synchronized void scheduleClose() {
+        try {
+            uncork(); // a closing response may still be corked
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "connection from {0} closed: {1}", getRemoteHost(), e.toString());
+            close();
+            return;
+        }
+        super.scheduleClose();
     }
 
     /**
@@ -168,6 +217,8 @@ final class DhtSession extends HttpSession {
     protected void writeResponse(Response response, boolean includeBody) throws IOException {
         if (response instanceof StreamEnd) {
             write(LAST_CHUNK, 0, LAST_CHUNK.length);
+        } else if (reading) {
+            cork(response.toBytes(includeBody));
         } else {
             super.writeResponse(response, includeBody);
         }

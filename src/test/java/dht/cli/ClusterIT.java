@@ -1,5 +1,7 @@
 package dht.cli;
 
+import dht.storage.Record;
+import dht.storage.RecordCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,24 +51,44 @@ class ClusterIT {
         }
         requests.append("GET /v0/entity?id=pipelined-absent").append(head).append("Connection: close\r\n\r\n");
 
-        String answers = Http.rawUntilClosed(node, requests.toString());
-        List<String> statuses = new ArrayList<>();
-        List<String> bodies = new ArrayList<>();
-        for (int at = answers.indexOf("HTTP/1.1 "); at >= 0; at = answers.indexOf("HTTP/1.1 ", at)) {
-            int bodyStart = answers.indexOf("\r\n\r\n", at) + 4;
-            String headers = answers.substring(at, bodyStart);
-            int length = Integer.parseInt(headers.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
-            statuses.add(headers.substring(9, 12));
-            bodies.add(answers.substring(bodyStart, bodyStart + length));
-            at = bodyStart + length;
-        }
-        assertEquals(25, statuses.size(), answers);
+        List<Http.Answer> answers = Http.answers(Http.rawUntilClosed(node, requests.toString()));
+        assertEquals(25, answers.size(), answers.toString());
         for (int i = 0; i < 12; i++) {
-            assertEquals("201", statuses.get(i));
-            assertEquals("200", statuses.get(12 + i));
-            assertEquals("v" + i, bodies.get(12 + i));
+            assertEquals("201", answers.get(i).status());
+            assertEquals("200", answers.get(12 + i).status());
+            assertEquals("v" + i, answers.get(12 + i).body());
         }
-        assertEquals("404", statuses.get(24));
+        assertEquals("404", answers.get(24).status());
+    }
+
+    @Test
+    void pipelinedReplicaCalls_answeredInOrder_closingAnswerLast() throws Exception {
+        // Replica calls are answered on the selector, and the answers to one read leave together.
+        URI node = URI.create(cluster.urls.get(0));
+        String head = " HTTP/1.1\r\nHost: " + node.getHost() + "\r\n";
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            String record = new String(RecordCodec.encode(Record.live(1000 + i, ("v" + i).getBytes(StandardCharsets.US_ASCII))),
+                    StandardCharsets.ISO_8859_1);
+            requests.append("PUT /v0/internal/entity?id=corked-").append(i).append(head)
+                    .append("Content-Length: ").append(record.length()).append("\r\n\r\n").append(record);
+        }
+        for (int i = 0; i < 12; i++) {
+            requests.append("GET /v0/internal/entity?id=corked-").append(i).append(head).append("\r\n");
+        }
+        requests.append("GET /v0/status").append(head).append("Connection: close\r\n\r\n");
+
+        List<Http.Answer> answers = Http.answers(Http.rawUntilClosed(node, requests.toString()));
+        assertEquals(25, answers.size(), answers.toString());
+        for (int i = 0; i < 12; i++) {
+            assertEquals("201", answers.get(i).status());
+            assertEquals("200", answers.get(12 + i).status());
+            Record stored = RecordCodec.decode(answers.get(12 + i).body().getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(1000 + i, stored.version());
+            assertEquals("v" + i, new String(stored.value(), StandardCharsets.US_ASCII));
+        }
+        assertEquals("200", answers.get(24).status());
+        assertTrue(answers.get(24).body().contains("\"self\""), answers.get(24).body());
     }
 
     @Test

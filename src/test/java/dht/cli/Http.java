@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A plain HTTP/1.1 client for tests: what curl would do, with ids percent-encoded by the caller. */
 final class Http {
@@ -68,6 +70,23 @@ final class Http {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /** One answer of a raw exchange: its status code and body, as ISO-8859-1 text. */
+    record Answer(String status, String body) {
+    }
+
+    /** Splits what a server sent back into its answers, each with a Content-Length. */
+    static List<Answer> answers(String raw) {
+        List<Answer> answers = new ArrayList<>();
+        for (int at = raw.indexOf("HTTP/1.1 "); at >= 0; at = raw.indexOf("HTTP/1.1 ", at)) {
+            int bodyStart = raw.indexOf("\r\n\r\n", at) + 4;
+            String headers = raw.substring(at, bodyStart);
+            int length = Integer.parseInt(headers.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+            answers.add(new Answer(headers.substring(9, 12), raw.substring(bodyStart, bodyStart + length)));
+            at = bodyStart + length;
+        }
+        return answers;
     }
 
     /** Sends raw bytes and returns what came back before the server closed or went quiet. */
