@@ -17,10 +17,10 @@ final class Flags {
         NODE.put("self", new String[] {"URL", "this node's URL as it appears in --cluster, e.g. http://host1:8080"});
         NODE.put("cluster", new String[] {"URL,URL,...", "every member's URL, self included, in any order"});
         NODE.put("data", new String[] {"DIR", "data directory (default ./data; the local cluster uses DIR/PORT)"});
-        NODE.put("workers", new String[] {"N", "worker threads per node (default 2 x cores)"});
+        NODE.put("workers", new String[] {"N", "worker threads per node (default: cores)"});
         NODE.put("queue", new String[] {"N", "requests that may wait for a worker before 503 (default 1024)"});
         NODE.put("queue-ms", new String[] {"MS", "longest wait for a worker before 503 (default 500)"});
-        NODE.put("selectors", new String[] {"N", "selector threads per node (default: cores)"});
+        NODE.put("selectors", new String[] {"N", "selector threads per node (default: cores / 2, at least 1)"});
         NODE.put("partitions", new String[] {"N", "virtual nodes: equal arcs of the ring, a power of two (default 262144)"});
         NODE.put("peer-connections", new String[] {"N", "pooled keep-alive connections per peer (default 8)"});
         NODE.put("peer-timeout-ms", new String[] {"MS", "deadline of a call to a peer (default 1000)"});

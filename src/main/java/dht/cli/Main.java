@@ -96,6 +96,11 @@ public final class Main {
     private static NodeConfig config(Flags flags, int port, String self, List<String> cluster, Path dir)
             throws UsageException {
         int cores = Runtime.getRuntime().availableProcessors();
+        // A request crosses a selector, a worker and the peer loop; with more threads than that
+        // per pair of cores, they mostly wait for each other to be scheduled. Measured on two
+        // cores, 1 selector and 2 workers held higher rates and throughput than 2 and 4
+        // (profiling/REPORT.md, change 9).
+        int selectors = Math.max(1, cores / 2);
         StoreSettings store = new StoreSettings(dir,
                 (long) flags.integer("block-cache-mb", 32, 1, 1 << 20) * MIB,
                 (long) flags.integer("memtable-mb", 16, 1, 1 << 16) * MIB,
@@ -108,10 +113,10 @@ public final class Main {
                 flags.integer("peer-down-ms", 1000, 0, 600_000),
                 EntryCodec.maxLength(maxValueBytes));
         NodeConfig.Tuning tuning = new NodeConfig.Tuning(
-                flags.integer("workers", 2 * cores, 1, 4096),
+                flags.integer("workers", cores, 1, 4096),
                 flags.integer("queue", 1024, 1, 1 << 20),
                 flags.integer("queue-ms", 500, 1, 600_000),
-                flags.integer("selectors", cores, 1, 1024),
+                flags.integer("selectors", selectors, 1, 1024),
                 flags.integer("partitions", Ring.DEFAULT_PARTITIONS, 1, 1 << 24),
                 maxValueBytes,
                 flags.integer("drain-ms", 5000, 0, 600_000),
