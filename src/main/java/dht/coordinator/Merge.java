@@ -2,8 +2,6 @@ package dht.coordinator;
 
 import dht.storage.Record;
 
-import java.util.Arrays;
-
 /**
  * Last-writer-wins between replicas' records. The larger version wins; on equal versions (two
  * coordinators stamping the same instant) a tombstone beats a value and then the larger value
@@ -21,12 +19,6 @@ final class Merge {
         if (b == null) {
             return a;
         }
-        if (a.version() != b.version()) {
-            return a.version() > b.version() ? a : b;
-        }
-        if (a.tombstone() != b.tombstone()) {
-            return a.tombstone() ? a : b;
-        }
-        return Arrays.compareUnsigned(a.value(), b.value()) >= 0 ? a : b;
+        return a.compareTo(b) >= 0 ? a : b; // the encodings' byte order is this order (Record)
     }
 }

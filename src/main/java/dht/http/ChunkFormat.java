@@ -9,14 +9,14 @@ enum ChunkFormat {
     CLIENT {
         @Override
         int payloadLength(byte[] key, Record record) {
-            return record.tombstone() ? SKIP : key.length + 1 + record.value().length;
+            return record.tombstone() ? SKIP : key.length + 1 + record.valueLength();
         }
 
         @Override
         void write(byte[] key, Record record, byte[] out, int offset) {
             System.arraycopy(key, 0, out, offset, key.length);
             out[offset + key.length] = '\n';
-            System.arraycopy(record.value(), 0, out, offset + key.length + 1, record.value().length);
+            record.copyValue(out, offset + key.length + 1);
         }
     },
     /** A peer's form: the entry with its version and tombstone flag, for the coordinator's merge. */

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,24 +39,10 @@ class ClusterIT {
 
     @Test
     void pipelinedRequests_answeredInOrder() throws Exception {
-        URI node = URI.create(cluster.urls.get(0));
-        String head = " HTTP/1.1\r\nHost: " + node.getHost() + "\r\n";
-        StringBuilder requests = new StringBuilder();
         // Twelve keys land on every node, so answers come from workers and from the peer loop.
+        List<Http.Answer> answers = pipelined(i -> "/v0/entity?id=pipelined-" + i + SINGLE_OWNER, i -> "v" + i,
+                "/v0/entity?id=pipelined-absent");
         for (int i = 0; i < 12; i++) {
-            requests.append("PUT /v0/entity?id=pipelined-").append(i).append(SINGLE_OWNER).append(head)
-                    .append("Content-Length: ").append(String.valueOf(i).length() + 1).append("\r\n\r\nv").append(i);
-        }
-        for (int i = 0; i < 12; i++) {
-            requests.append("GET /v0/entity?id=pipelined-").append(i).append(SINGLE_OWNER).append(head).append("\r\n");
-        }
-        requests.append("GET /v0/entity?id=pipelined-absent").append(head).append("Connection: close\r\n\r\n");
-
-        List<Http.Answer> answers = Http.answers(Http.rawUntilClosed(node, requests.toString()));
-        assertEquals(25, answers.size(), answers.toString());
-        for (int i = 0; i < 12; i++) {
-            assertEquals("201", answers.get(i).status());
-            assertEquals("200", answers.get(12 + i).status());
             assertEquals("v" + i, answers.get(12 + i).body());
         }
         assertEquals("404", answers.get(24).status());
@@ -64,31 +51,46 @@ class ClusterIT {
     @Test
     void pipelinedReplicaCalls_answeredInOrder_closingAnswerLast() throws Exception {
         // Replica calls are answered on the selector, and the answers to one read leave together.
-        URI node = URI.create(cluster.urls.get(0));
-        String head = " HTTP/1.1\r\nHost: " + node.getHost() + "\r\n";
-        StringBuilder requests = new StringBuilder();
+        List<Http.Answer> answers = pipelined(i -> "/v0/internal/entity?id=corked-" + i,
+                i -> new String(RecordCodec.encode(Record.live(1000 + i, ("v" + i).getBytes(StandardCharsets.US_ASCII))),
+                        StandardCharsets.ISO_8859_1),
+                "/v0/status");
         for (int i = 0; i < 12; i++) {
-            String record = new String(RecordCodec.encode(Record.live(1000 + i, ("v" + i).getBytes(StandardCharsets.US_ASCII))),
-                    StandardCharsets.ISO_8859_1);
-            requests.append("PUT /v0/internal/entity?id=corked-").append(i).append(head)
-                    .append("Content-Length: ").append(record.length()).append("\r\n\r\n").append(record);
-        }
-        for (int i = 0; i < 12; i++) {
-            requests.append("GET /v0/internal/entity?id=corked-").append(i).append(head).append("\r\n");
-        }
-        requests.append("GET /v0/status").append(head).append("Connection: close\r\n\r\n");
-
-        List<Http.Answer> answers = Http.answers(Http.rawUntilClosed(node, requests.toString()));
-        assertEquals(25, answers.size(), answers.toString());
-        for (int i = 0; i < 12; i++) {
-            assertEquals("201", answers.get(i).status());
-            assertEquals("200", answers.get(12 + i).status());
             Record stored = RecordCodec.decode(answers.get(12 + i).body().getBytes(StandardCharsets.ISO_8859_1));
             assertEquals(1000 + i, stored.version());
             assertEquals("v" + i, new String(stored.value(), StandardCharsets.US_ASCII));
         }
         assertEquals("200", answers.get(24).status());
         assertTrue(answers.get(24).body().contains("\"self\""), answers.get(24).body());
+    }
+
+    /**
+     * Sends, in one write to the first node, twelve PUTs of {@code body(i)} to {@code target(i)},
+     * twelve GETs of the same targets, and a GET of {@code last} that closes the connection;
+     * checks that the PUTs and GETs were answered 201 and 200, in order, and returns every answer.
+     */
+    private List<Http.Answer> pipelined(IntFunction<String> target, IntFunction<String> body, String last)
+            throws Exception {
+        URI node = URI.create(cluster.urls.get(0));
+        String head = " HTTP/1.1\r\nHost: " + node.getHost() + "\r\n";
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            String value = body.apply(i);
+            requests.append("PUT ").append(target.apply(i)).append(head)
+                    .append("Content-Length: ").append(value.length()).append("\r\n\r\n").append(value);
+        }
+        for (int i = 0; i < 12; i++) {
+            requests.append("GET ").append(target.apply(i)).append(head).append("\r\n");
+        }
+        requests.append("GET ").append(last).append(head).append("Connection: close\r\n\r\n");
+
+        List<Http.Answer> answers = Http.answers(Http.rawUntilClosed(node, requests.toString()));
+        assertEquals(25, answers.size(), answers.toString());
+        for (int i = 0; i < 12; i++) {
+            assertEquals("201", answers.get(i).status());
+            assertEquals("200", answers.get(12 + i).status());
+        }
+        return answers;
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,5 +54,36 @@ class RecordCodecTest {
         byte[] future = RecordCodec.encode(Record.live(1, new byte[0]));
         future[8] = 4;
         assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(future));
+    }
+
+    @Test
+    void decode_wholeArray_keepsItWithoutACopy() {
+        byte[] bytes = RecordCodec.encode(Record.live(3, new byte[] {1, 2, 3}));
+        assertSame(bytes, RecordCodec.encode(RecordCodec.decode(bytes)));
+    }
+
+    @Test
+    void decode_slice_copiesOnlyTheRecord() {
+        byte[] entry = {7, 7, 0, 0, 0, 0, 0, 0, 0, 5, 0, 42, 7};
+        Record record = RecordCodec.decode(entry, 2, 10);
+        assertEquals(5, record.version());
+        assertArrayEquals(new byte[] {42}, record.value());
+        entry[11] = 0;
+        assertArrayEquals(new byte[] {42}, record.value());
+    }
+
+    @Test
+    void value_isACopy_recordStaysAsStored() {
+        Record record = Record.live(1, new byte[] {1, 2});
+        record.value()[0] = 9;
+        assertArrayEquals(new byte[] {1, 2}, record.value());
+        assertEquals(2, record.valueLength());
+    }
+
+    @Test
+    void decode_tombstoneWithValue_isRefused() {
+        byte[] bytes = RecordCodec.encode(Record.live(1, new byte[] {5}));
+        bytes[8] = 1;
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(bytes));
     }
 }
