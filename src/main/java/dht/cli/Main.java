@@ -28,6 +28,7 @@ public final class Main {
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         Sockets.quietFallback();
+        Sockets.placeNativeLibrary(Path.of(System.getProperty("java.io.tmpdir")));
         if (args.length > 0 && args[0].equals("fill")) {
             System.exit(Fill.run(Arrays.asList(args).subList(1, args.length)));
         }

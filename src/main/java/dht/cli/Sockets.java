@@ -1,9 +1,16 @@
 package dht.cli;
 
 import one.nio.os.NativeLibrary;
+import one.nio.util.Hex;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.zip.CRC32;
 
 /**
  * one-nio's socket implementation on this machine. Its bundled libonenio.so needs glibc 2.38;
@@ -19,6 +26,43 @@ final class Sockets {
 
     static void quietFallback() {
         NATIVE_LIBRARY_LOG.setLevel(Level.OFF);
+    }
+
+    /**
+     * Puts one-nio's library in {@code dir} under the name one-nio loads it from, before one-nio
+     * does. one-nio writes that file in place when it is missing or of another size, so nodes
+     * starting together on a fresh host would load a file that another is still writing and die
+     * of SIGBUS; here it appears whole, by a rename. Returns the file, or null when this could not
+     * be done, and then one-nio writes it itself, as it would without this step.
+     */
+    static Path placeNativeLibrary(Path dir) {
+        byte[] bytes;
+        try (InputStream in = NativeLibrary.class.getResourceAsStream("/libonenio.so")) {
+            if (in == null) {
+                return null;
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            return null;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        Path target = dir.resolve("libonenio." + Hex.toHex((int) crc.getValue()) + ".so");
+        try {
+            if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
+                return target;
+            }
+            Path partial = Files.createTempFile(dir, "libonenio.", ".partial");
+            try {
+                Files.write(partial, bytes);
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+            return target;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static String describe() {
