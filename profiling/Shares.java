@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * Shares of an async-profiler HTML flamegraph's samples by part of dht, so that REPORT.md's
  * tables can be recomputed from the committed flamegraphs:
  *
- * <pre>java profiling/Shares.java profiling/2026-11-25-get/cpu.html</pre>
+ * <pre>java profiling/Shares.java profiling/2026-12-02-get/cpu.html</pre>
  *
  * A sample counts for a part when any frame of its stack matches the part's pattern; a stack
  * that matches two parts counts for both, so the shares may add up to more than 100%.
