@@ -36,19 +36,14 @@ final class Sockets {
      * be done, and then one-nio writes it itself, as it would without this step.
      */
     static Path placeNativeLibrary(Path dir) {
-        byte[] bytes;
         try (InputStream in = NativeLibrary.class.getResourceAsStream("/libonenio.so")) {
             if (in == null) {
                 return null;
             }
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            return null;
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        Path target = dir.resolve("libonenio." + Hex.toHex((int) crc.getValue()) + ".so");
-        try {
+            byte[] bytes = in.readAllBytes();
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            Path target = dir.resolve("libonenio." + Hex.toHex((int) crc.getValue()) + ".so");
             if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
                 return target;
             }
