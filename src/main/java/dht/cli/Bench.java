@@ -324,7 +324,7 @@ final class Bench {
         }
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, program))) {
                 return true;

@@ -25,7 +25,6 @@ final class Flags {
         NODE.put("peer-connections", new String[] {"N", "pooled keep-alive connections per peer (default 8)"});
         NODE.put("peer-timeout-ms", new String[] {"MS", "deadline of a call to a peer (default 1000)"});
         NODE.put("connect-timeout-ms", new String[] {"MS", "TCP connect timeout to a peer (default 250)"});
-        NODE.put("peer-down-ms", new String[] {"MS", "fast-fail window after a peer call fails (default 1000)"});
         NODE.put("max-value-bytes", new String[] {"N", "largest value; larger PUTs get 413 (default 16777216)"});
         NODE.put("body-memory-mb", new String[] {"MB", "large request bodies held at once before 503 (default: heap / 8)"});
         NODE.put("block-cache-mb", new String[] {"MB", "RocksDB block cache, off-heap (default 32)"});

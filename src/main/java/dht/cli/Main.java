@@ -111,7 +111,6 @@ public final class Main {
                 flags.integer("peer-connections", 8, 1, 1024),
                 flags.integer("connect-timeout-ms", 250, 1, 60_000),
                 flags.integer("peer-timeout-ms", 1000, 1, 600_000),
-                flags.integer("peer-down-ms", 1000, 0, 600_000),
                 EntryCodec.maxLength(maxValueBytes));
         NodeConfig.Tuning tuning = new NodeConfig.Tuning(
                 flags.integer("workers", cores, 1, 4096),

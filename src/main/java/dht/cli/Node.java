@@ -1,12 +1,16 @@
 package dht.cli;
 
+import dht.cluster.FailureDetector;
 import dht.cluster.PeerClient;
 import dht.cluster.PeerLoop;
 import dht.cluster.Ring;
 import dht.coordinator.Coordinator;
+import dht.coordinator.FollowUps;
 import dht.coordinator.Hints;
 import dht.coordinator.HybridClock;
 import dht.coordinator.LocalReplica;
+import dht.coordinator.RemoteReplica;
+import dht.coordinator.Replica;
 import dht.coordinator.TombstonePurge;
 import dht.http.BodyBudget;
 import dht.http.DhtServer;
@@ -21,25 +25,38 @@ import one.nio.server.AcceptorConfig;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
-/** One running node: its store, ring, peer clients, hints, coordinator and HTTP server, started and stopped together. */
+/**
+ * One running node: its store, ring, replicas, failure detector, hints, coordinator and HTTP
+ * server, started and stopped together. A start is complete, and {@code /v0/status} answers 200,
+ * once the node has announced itself to every member it can reach.
+ */
 final class Node implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Node.class.getName());
+
     private final NodeConfig config;
     private final RocksStore store;
     private final PeerClient[] peers;
     private final PeerLoop peerLoop;
+    private final FailureDetector detector;
     private final Hints hints;
+    private final FollowUps followUps;
     private final TombstonePurge purge;
     private final DhtServer server;
 
-    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, PeerLoop peerLoop, Hints hints,
-                 TombstonePurge purge, DhtServer server) {
+    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, PeerLoop peerLoop, FailureDetector detector,
+                 Hints hints, FollowUps followUps, TombstonePurge purge, DhtServer server) {
         this.config = config;
         this.store = store;
         this.peers = peers;
         this.peerLoop = peerLoop;
+        this.detector = detector;
         this.hints = hints;
+        this.followUps = followUps;
         this.purge = purge;
         this.server = server;
     }
@@ -57,39 +74,57 @@ final class Node implements AutoCloseable {
             throw new UsageException("--self " + config.self() + " is not among the --cluster members " + ring.members());
         }
         RocksStore store = RocksStore.open(config.store());
+        LongSupplier wallMillis = System::currentTimeMillis;
+        HybridClock clock = new HybridClock(wallMillis);
+        LocalReplica local = new LocalReplica(config.self(), storeWrapper.apply(store), clock);
         PeerClient[] peers = new PeerClient[ring.size()];
+        Replica[] members = new Replica[ring.size()];
+        List<PeerClient> peerList = new ArrayList<>();
+        List<Replica> remotes = new ArrayList<>();
         PeerLoop peerLoop = new PeerLoop();
+        for (int i = 0; i < members.length; i++) {
+            if (i == self) {
+                members[i] = local;
+                continue;
+            }
+            peers[i] = new PeerClient(ring.members().get(i), config.self(), config.peers(), peerLoop);
+            peerList.add(peers[i]);
+            members[i] = new RemoteReplica(peers[i]);
+            remotes.add(members[i]);
+        }
+        FailureDetector detector = new FailureDetector(peerList);
+        FollowUps followUps = new FollowUps();
         Hints hints = null;
         TombstonePurge purge = null;
         try {
-            for (int i = 0; i < peers.length; i++) {
-                if (i != self) {
-                    peers[i] = new PeerClient(ring.members().get(i), config.peers(), peerLoop);
-                }
-            }
-            HybridClock clock = new HybridClock(System::currentTimeMillis);
-            LocalReplica local = new LocalReplica(storeWrapper.apply(store), clock);
-            hints = new Hints(store, ring.members(), peers, tuning.hintWindowMillis(), tuning.hintMaxBytes(),
-                    System::currentTimeMillis);
-            Coordinator coordinator = new Coordinator(ring, self, local, peers, clock, hints, tuning.replicas());
-            purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), System::currentTimeMillis);
+            hints = new Hints(store, remotes, tuning.hintWindowMillis(), tuning.hintMaxBytes(), wallMillis);
+            Coordinator coordinator = new Coordinator(ring, members, clock, hints, followUps, tuning.replicas());
+            purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), wallMillis);
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
             BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
             RangeStreams streams = new RangeStreams(tuning.streams());
-            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints, bodies, streams);
-            NodeMetrics metrics = new NodeMetrics(ring, peers, store, workers, hints, bodies, streams);
+            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints, followUps,
+                    bodies, streams);
+            NodeMetrics metrics = new NodeMetrics(peerList, store, workers, hints, followUps, bodies, streams);
             Observability observability = new Observability(status::json, metrics::scrape, metrics.contentType(),
                     metrics.requests(), config.admin());
-            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, workers,
+            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, detector, workers,
                     tuning.maxValueBytes(), bodies, streams, observability);
             server.start();
+            int answered = detector.announce();
+            LOG.log(System.Logger.Level.INFO, "{0} announced itself: {1} of {2} peers answered",
+                    config.self(), answered, peerList.size());
+            server.ready();
+            detector.start();
             hints.start();
             purge.start();
-            return new Node(config, store, peers, peerLoop, hints, purge, server);
+            return new Node(config, store, peers, peerLoop, detector, hints, followUps, purge, server);
         } catch (IOException e) {
+            detector.close();
             if (hints != null) {
                 hints.close();
             }
+            followUps.close();
             if (purge != null) {
                 purge.close();
             }
@@ -129,7 +164,9 @@ final class Node implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        detector.close();
         hints.close();
+        followUps.close();
         purge.close();
         closeAll(peers);
         peerLoop.close();

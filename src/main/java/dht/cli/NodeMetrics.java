@@ -1,7 +1,8 @@
 package dht.cli;
 
 import dht.cluster.PeerClient;
-import dht.cluster.Ring;
+import dht.cluster.PeerHealth;
+import dht.coordinator.FollowUps;
 import dht.coordinator.Hints;
 import dht.http.BodyBudget;
 import dht.http.RangeStreams;
@@ -17,6 +18,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
@@ -30,34 +32,64 @@ final class NodeMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final RequestMetrics requests = new RequestMetrics(registry);
 
-    NodeMetrics(Ring ring, PeerClient[] peers, RocksStore store, WorkerPool workers, Hints hints, BodyBudget bodies,
-                RangeStreams streams) {
+    NodeMetrics(List<PeerClient> peers, RocksStore store, WorkerPool workers, Hints hints, FollowUps followUps,
+                BodyBudget bodies, RangeStreams streams) {
         CounterWithCallback.builder()
                 .name("dht_peer_calls")
                 .help("Calls to each peer (replica reads and writes, range streams), by how they ended")
                 .labelNames("peer", "result")
                 .callback(callback -> {
-                    for (int i = 0; i < peers.length; i++) {
-                        if (peers[i] != null) {
-                            for (PeerClient.CallResult result : PeerClient.CallResult.values()) {
-                                callback.call(peers[i].calls(result), ring.members().get(i), result.name().toLowerCase(Locale.ROOT));
-                            }
+                    for (PeerClient peer : peers) {
+                        for (PeerClient.CallResult result : PeerClient.CallResult.values()) {
+                            callback.call(peer.calls(result), peer.url(), result.name().toLowerCase(Locale.ROOT));
                         }
                     }
                 })
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("dht_peer_down")
-                .help("1 while this node fast-fails calls to the peer after a failure")
+                .help("1 while this node marks the peer down (after a failed call, until any contact)")
                 .labelNames("peer")
                 .callback(callback -> {
-                    for (int i = 0; i < peers.length; i++) {
-                        if (peers[i] != null) {
-                            callback.call(peers[i].isDown() ? 1 : 0, ring.members().get(i));
-                        }
+                    for (PeerClient peer : peers) {
+                        callback.call(peer.health().isDown() ? 1 : 0, peer.url());
                     }
                 })
                 .register(registry);
+        GaugeWithCallback.builder()
+                .name("dht_peer_state_seconds")
+                .help("Seconds since the peer entered its state, up or down")
+                .labelNames("peer")
+                .callback(callback -> {
+                    for (PeerClient peer : peers) {
+                        PeerHealth.State state = peer.health().state();
+                        callback.call((System.nanoTime() - state.sinceNanos()) / 1e9, peer.url());
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("dht_peer_probes")
+                .help("Pings sent to a peer marked down, by whether it answered")
+                .labelNames("peer", "result")
+                .callback(callback -> {
+                    for (PeerClient peer : peers) {
+                        PeerHealth.State state = peer.health().state();
+                        callback.call(state.probesOk(), peer.url(), "answered");
+                        callback.call(state.probesFailed(), peer.url(), "failed");
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("dht_followups_dropped")
+                .help("Hints and read repairs dropped because the follow-up queue was full")
+                .labelNames("kind")
+                .callback(callback -> {
+                    for (FollowUps.Kind kind : FollowUps.Kind.values()) {
+                        callback.call(followUps.dropped(kind), kind.name().toLowerCase(Locale.ROOT));
+                    }
+                })
+                .register(registry);
+        gauge("dht_followups_queued", "Hints and read repairs waiting for the follow-up thread", followUps::queued);
         gauge("dht_worker_queue_depth", "Requests waiting for a worker", workers::queued);
         gauge("dht_worker_busy", "Workers running a request", workers::busy);
         CounterWithCallback.builder()

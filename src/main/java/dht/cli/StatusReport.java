@@ -1,7 +1,9 @@
 package dht.cli;
 
 import dht.cluster.PeerClient;
+import dht.cluster.PeerHealth;
 import dht.cluster.Ring;
+import dht.coordinator.FollowUps;
 import dht.coordinator.Hints;
 import dht.http.BodyBudget;
 import dht.http.RangeStreams;
@@ -10,7 +12,10 @@ import dht.storage.Store;
 
 import java.util.Locale;
 
-/** The JSON body of {@code GET /v0/status}: this node, the members and their ring shares, local storage. */
+/**
+ * The JSON body of {@code GET /v0/status}: this node, the members with their ring shares and
+ * states (up or down, since when, probe results), local storage, hints and follow-up work.
+ */
 final class StatusReport {
     private final String self;
     private final Ring ring;
@@ -18,13 +23,15 @@ final class StatusReport {
     private final Store store;
     private final WorkerPool workers;
     private final Hints hints;
+    private final FollowUps followUps;
     private final BodyBudget bodies;
     private final RangeStreams streams;
     private final String[] shares;
     private final long startedMillis = System.currentTimeMillis();
 
     StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WorkerPool workers, Hints hints,
-                 BodyBudget bodies, RangeStreams streams) {
+                 FollowUps followUps, BodyBudget bodies, RangeStreams streams) {
+        this.followUps = followUps;
         this.streams = streams;
         this.self = self;
         this.ring = ring;
@@ -50,19 +57,34 @@ final class StatusReport {
             out.append(i == 0 ? "" : ",")
                     .append("{\"url\":").append(quote(url))
                     .append(",\"self\":").append(isSelf)
-                    .append(",\"share\":").append(shares[i])
-                    .append(",\"down\":").append(!isSelf && peers[i].isDown())
-                    .append('}');
+                    .append(",\"share\":").append(shares[i]);
+            if (!isSelf) {
+                peer(out, peers[i].health().state());
+            }
+            out.append('}');
         }
         out.append("],\"storage\":{\"estimatedKeys\":").append(store.estimatedKeys())
                 .append(",\"diskBytes\":").append(store.diskBytes())
                 .append("},\"hints\":{\"storedBytes\":").append(hints.storedBytes())
                 .append(",\"dropped\":").append(hints.dropped())
+                .append("},\"followUps\":{\"queued\":").append(followUps.queued())
+                .append(",\"droppedHints\":").append(followUps.dropped(FollowUps.Kind.HINT))
+                .append(",\"droppedRepairs\":").append(followUps.dropped(FollowUps.Kind.REPAIR))
                 .append("},\"queuedRequests\":").append(workers.queued())
                 .append(",\"heldBodyBytes\":").append(bodies.heldBytes())
                 .append(",\"openRangeStreams\":").append(streams.open())
                 .append('}');
         return out.toString();
+    }
+
+    /** A peer's state, the time it entered it (epoch milliseconds), and its probes' results. */
+    private static void peer(StringBuilder out, PeerHealth.State state) {
+        long sinceMillis = System.currentTimeMillis() - (System.nanoTime() - state.sinceNanos()) / 1_000_000;
+        out.append(",\"state\":\"").append(state.down() ? "down" : "up")
+                .append("\",\"sinceMillis\":").append(sinceMillis)
+                .append(",\"probes\":{\"answered\":").append(state.probesOk())
+                .append(",\"failed\":").append(state.probesFailed())
+                .append('}');
     }
 
     private static String quote(String text) {

@@ -35,11 +35,12 @@ public final class ChunkedReader implements Closeable {
     /**
      * Sends the request and reads the answer's head.
      *
+     * @param headers more header lines, each ending in CRLF
      * @param readTimeoutMillis the longest wait for any read, the head's included
      * @throws Refused when the server answers with another status
      * @throws IOException when the server cannot be reached or sends no chunked body
      */
-    public static ChunkedReader open(InetSocketAddress address, String uri, int connectTimeoutMillis,
+    public static ChunkedReader open(InetSocketAddress address, String uri, String headers, int connectTimeoutMillis,
                                      int readTimeoutMillis, int maxChunkBytes) throws IOException {
         Socket socket = new Socket();
         try {
@@ -48,7 +49,7 @@ public final class ChunkedReader implements Closeable {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + uri + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\n" + headers + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             ChunkedReader reader = new ChunkedReader(socket, maxChunkBytes);
             reader.readHead();

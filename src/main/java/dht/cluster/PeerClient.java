@@ -1,7 +1,6 @@
 package dht.cluster;
 
 import dht.storage.Record;
-import dht.storage.RecordCodec;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,27 +15,26 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * Reads and writes records on one peer through its internal endpoint, which serves the call
- * locally and never forwards it. The body on the wire is the {@link RecordCodec} form, so the
- * version and the tombstone flag travel with the value.
+ * Reads and writes records on one peer through the {@link ReplicaProtocol}: the peer serves each
+ * call from its own data and never forwards it.
  *
  * <p>Calls go over a few pipelined keep-alive connections driven by the node's {@link PeerLoop}:
  * no thread waits for a peer, and under load one write carries many requests. Each call's future
- * is settled by its deadline whatever the socket does. A peer that failed is refused at once
- * until {@link PeerHealth} lets a probe through.
+ * is settled by its deadline whatever the socket does. Every reply and every failure updates the
+ * peer's {@link PeerHealth}; the client itself sends every call it is given, down or not.
  */
 public final class PeerClient implements AutoCloseable {
-    public static final String INTERNAL_PATH = "/v0/internal/entity";
-    public static final String INTERNAL_RANGE_PATH = "/v0/internal/entities";
     private static final int CALLS_IN_FLIGHT_PER_CONNECTION = 256;
+    private static final int SERVICE_UNAVAILABLE = 503;
 
     // fixed after construction
     private final String url;
     private final InetSocketAddress address;
-    private final byte[] hostHeader;
+    private final byte[] headers;
+    private final String senderHeader;
     private final PeerSettings settings;
     private final PeerConnection[] connections;
-    private final PeerHealth health;
+    private final PeerHealth health = new PeerHealth(System::nanoTime);
     private final long timeoutNanos;
 
     // any thread
@@ -44,11 +42,16 @@ public final class PeerClient implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder[] results = new LongAdder[CallResult.values().length];
 
-    public PeerClient(String url, PeerSettings settings, PeerLoop loop) {
+    /**
+     * @param url the peer's URL
+     * @param self this node's URL, sent with every call so that the peer knows who is up
+     */
+    public PeerClient(String url, String self, PeerSettings settings, PeerLoop loop) {
         this.url = url;
         URI parsed = URI.create(url);
         this.address = new InetSocketAddress(parsed.getHost(), parsed.getPort());
-        this.hostHeader = (" HTTP/1.1\r\nHost: " + parsed.getHost() + ":" + parsed.getPort() + "\r\n")
+        this.senderHeader = ReplicaProtocol.SENDER_HEADER + ": " + self + "\r\n";
+        this.headers = (" HTTP/1.1\r\nHost: " + parsed.getHost() + ":" + parsed.getPort() + "\r\n" + senderHeader)
                 .getBytes(StandardCharsets.US_ASCII);
         this.settings = settings;
         this.connections = new PeerConnection[settings.connections()];
@@ -56,48 +59,68 @@ public final class PeerClient implements AutoCloseable {
             connections[i] = new PeerConnection(address, loop);
         }
         this.timeoutNanos = settings.timeoutMillis() * 1_000_000L;
-        this.health = new PeerHealth(settings.downMillis(), System::currentTimeMillis);
         for (int i = 0; i < results.length; i++) {
             results[i] = new LongAdder();
         }
     }
 
-    public boolean isDown() {
-        return health.isDown();
+    public String url() {
+        return url;
+    }
+
+    public PeerHealth health() {
+        return health;
     }
 
     /** The peer's record for the key, a tombstone included, or null when it has none. */
     public CompletableFuture<Record> read(byte[] key) {
-        return call(request("GET ", key, null), reply -> switch (reply.status()) {
-            case 200 -> RecordCodec.decode(reply.body());
-            case 404 -> null;
+        return call(request("GET ", entityTarget(key), null), reply -> switch (reply.status()) {
+            case ReplicaProtocol.FOUND -> ReplicaProtocol.record(reply.body());
+            case ReplicaProtocol.ABSENT -> null;
             default -> throw badReply(reply);
         });
     }
 
     public CompletableFuture<Void> write(byte[] key, Record record) {
-        return call(request("PUT ", key, record), reply -> {
-            if (reply.status() != 201) {
+        return call(request("PUT ", entityTarget(key), record), reply -> {
+            if (reply.status() != ReplicaProtocol.STORED) {
                 throw badReply(reply);
             }
             return null;
         });
     }
 
+    /**
+     * The cheapest call there is: it tells the peer that this node is up, and its answer that the
+     * peer is. Used to announce a start and to probe a peer marked down.
+     */
+    public CompletableFuture<Void> ping() {
+        return call(request("GET ", ReplicaProtocol.PING_PATH, null), reply -> {
+            if (reply.status() != ReplicaProtocol.PONG) {
+                throw badReply(reply);
+            }
+            return null;
+        });
+    }
+
+    private static String entityTarget(byte[] key) {
+        return ReplicaProtocol.ENTITY_PATH + "?id=" + PercentEncoding.encode(key);
+    }
+
     /** The whole request in one buffer: request line, headers and, for a write, the record. */
-    private ByteBuffer request(String method, byte[] key, Record record) {
-        String target = INTERNAL_PATH + "?id=" + PercentEncoding.encode(key);
-        int bodyLength = record == null ? 0 : RecordCodec.encodedLength(record);
-        String length = record == null ? "" : "Content-Length: " + bodyLength + "\r\n";
-        byte[] bytes = new byte[method.length() + target.length() + hostHeader.length + length.length() + 2 + bodyLength];
+    private ByteBuffer request(String method, String target, Record record) {
+        byte[] body = record == null ? null : ReplicaProtocol.recordBody(record);
+        String length = body == null ? "" : "Content-Length: " + body.length + "\r\n";
+        int bodyLength = body == null ? 0 : body.length;
+        byte[] bytes = new byte[method.length() + target.length() + headers.length + length.length() + 2 + bodyLength];
         int at = ascii(method, bytes, 0);
         at = ascii(target, bytes, at);
-        System.arraycopy(hostHeader, 0, bytes, at, hostHeader.length);
-        at = ascii(length, bytes, at + hostHeader.length);
+        System.arraycopy(headers, 0, bytes, at, headers.length);
+        at = ascii(length, bytes, at + headers.length);
         bytes[at++] = '\r';
         bytes[at++] = '\n';
-        if (record != null) {
-            RecordCodec.encodeInto(record, bytes, at);
+        if (body != null) {
+            System.arraycopy(body, 0, bytes, at, bodyLength);
         }
         return ByteBuffer.wrap(bytes);
     }
@@ -113,28 +136,25 @@ public final class PeerClient implements AutoCloseable {
      * The peer's records from {@code start} (inclusive) to {@code end} (exclusive; null: to the
      * last key), tombstones included, as a stream that blocks the reading thread.
      *
-     * @throws PeerException when the peer is marked down or does not start the stream
+     * @throws PeerException when the peer does not start the stream
      */
     public PeerStream range(byte[] start, byte[] end) {
-        if (!health.admit()) {
-            results[CallResult.UNAVAILABLE.ordinal()].increment();
-            throw new PeerException(PeerException.Kind.UNAVAILABLE, "peer " + url + " is marked down", null);
-        }
-        String uri = INTERNAL_RANGE_PATH + "?start=" + PercentEncoding.encode(start)
+        String uri = ReplicaProtocol.RANGE_PATH + "?start=" + PercentEncoding.encode(start)
                 + (end == null ? "" : "&end=" + PercentEncoding.encode(end));
+        long sent = System.nanoTime();
         try {
-            ChunkedReader reader = ChunkedReader.open(address, uri,
+            ChunkedReader reader = ChunkedReader.open(address, uri, senderHeader,
                     settings.connectTimeoutMillis(), settings.timeoutMillis(), settings.maxEntryBytes());
-            health.succeeded();
+            health.heardFrom();
             count(null);
             return new PeerStream(url, reader);
         } catch (ChunkedReader.Refused e) {
-            health.succeeded();
+            health.heardFrom();
             PeerException refused = new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " refused the range: " + e.getMessage(), e);
             count(refused);
             throw refused;
         } catch (IOException e) {
-            health.failed();
+            health.failed(sent);
             PeerException failed = PeerStream.failure(url, e);
             count(failed);
             throw failed;
@@ -142,22 +162,27 @@ public final class PeerClient implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> call(ByteBuffer request, Function<PeerConnection.Reply, T> decoder) {
-        if (!health.admit()) {
-            return refused("peer " + url + " is marked down");
-        }
         if (inFlight.incrementAndGet() > connections.length * CALLS_IN_FLIGHT_PER_CONNECTION) {
             inFlight.decrementAndGet();
-            return refused("too many calls in flight to peer " + url);
+            PeerException refused = new PeerException(PeerException.Kind.UNAVAILABLE, "too many calls in flight to peer " + url, null);
+            count(refused);
+            return CompletableFuture.failedFuture(refused);
         }
         PeerConnection connection = connections[Math.floorMod(next.getAndIncrement(), connections.length)];
         CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
+        long sent = System.nanoTime();
         CompletableFuture<T> answer = reply.handle((received, failure) -> {
             inFlight.decrementAndGet();
             try {
                 if (failure != null) {
+                    health.failed(sent);
                     throw failed(unwrap(failure));
                 }
-                health.succeeded();
+                if (received.status() == SERVICE_UNAVAILABLE) {
+                    health.failed(sent); // stopping: it answers, but serves nothing
+                } else {
+                    health.heardFrom();
+                }
                 T value = decoder.apply(received);
                 count(null);
                 return value;
@@ -166,25 +191,17 @@ public final class PeerClient implements AutoCloseable {
                 throw e;
             }
         });
-        connection.submit(new PeerConnection.Call(request, reply, System.nanoTime() + timeoutNanos));
+        connection.submit(new PeerConnection.Call(request, reply, sent + timeoutNanos));
         return answer;
     }
 
-    private <T> CompletableFuture<T> refused(String message) {
-        PeerException refused = new PeerException(PeerException.Kind.UNAVAILABLE, message, null);
-        count(refused);
-        return CompletableFuture.failedFuture(refused);
-    }
-
     private PeerException failed(Throwable cause) {
-        health.failed();
         if (cause instanceof TimeoutException) {
             return new PeerException(PeerException.Kind.TIMEOUT,
                     "peer " + url + " gave no answer in " + settings.timeoutMillis() + " ms", null);
         }
         return new PeerException(PeerException.Kind.UNAVAILABLE, "peer " + url + " unreachable: " + cause.getMessage(), cause);
     }
-
     private static Throwable unwrap(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }

@@ -1,47 +1,73 @@
 package dht.cluster;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Whether calls to a peer may go out. A failed call marks the peer down for {@code downMillis};
- * meanwhile calls fail at once instead of each waiting for a timeout. After that window a single
- * call goes through as a probe: its success marks the peer up, its failure starts a new window.
+ * This node's view of one peer: up, or down since a call to it failed. Down is only a hint for
+ * coordinators, which skip a down peer when the others can reach {@code ack} without it; it never
+ * refuses a call by itself. Any contact marks the peer up: a reply, a call from it, a probe.
+ *
+ * <p>A failure marks the peer down only if nothing was heard from it since the failed call was
+ * sent, so a call that failed while the peer was restarting cannot undo its announcement.
  */
-final class PeerHealth {
+public final class PeerHealth {
+    /** What the status report shows of a peer. */
+    public record State(boolean down, long sinceNanos, long probesOk, long probesFailed) {
+    }
+
     // fixed after construction
-    private final long downMillis;
-    private final LongSupplier clockMillis;
+    private final LongSupplier nanos;
 
     // any thread
-    private volatile long downUntilMillis;
+    private volatile boolean down;
+    private volatile long sinceNanos;
+    private volatile long lastContactNanos;
     private final AtomicBoolean probing = new AtomicBoolean();
+    private final LongAdder probesOk = new LongAdder();
+    private final LongAdder probesFailed = new LongAdder();
 
-    PeerHealth(long downMillis, LongSupplier clockMillis) {
-        this.downMillis = downMillis;
-        this.clockMillis = clockMillis;
+    PeerHealth(LongSupplier nanos) {
+        this.nanos = nanos;
+        this.sinceNanos = nanos.getAsLong();
+        this.lastContactNanos = sinceNanos;
     }
 
-    /** True when a call may be sent now: the peer is up, or this call is the one probe. */
-    boolean admit() {
-        long downUntil = downUntilMillis;
-        if (downUntil == 0) {
-            return true;
+    public boolean isDown() {
+        return down;
+    }
+
+    /** A reply came, or the peer called this node: it is up. */
+    void heardFrom() {
+        long now = nanos.getAsLong();
+        lastContactNanos = now;
+        if (down) {
+            down = false;
+            sinceNanos = now;
         }
-        return clockMillis.getAsLong() >= downUntil && probing.compareAndSet(false, true);
     }
 
-    boolean isDown() {
-        return downUntilMillis != 0;
+    /** A call sent at {@code sentNanos} got no answer. */
+    void failed(long sentNanos) {
+        if (down || lastContactNanos - sentNanos > 0) {
+            return;
+        }
+        down = true;
+        sinceNanos = nanos.getAsLong();
     }
 
-    void succeeded() {
-        downUntilMillis = 0;
+    /** True when the caller may send a probe now: the peer is down and no probe is out. */
+    boolean startProbe() {
+        return down && probing.compareAndSet(false, true);
+    }
+
+    void probeEnded(boolean answered) {
+        (answered ? probesOk : probesFailed).increment();
         probing.set(false);
     }
 
-    void failed() {
-        downUntilMillis = clockMillis.getAsLong() + downMillis;
-        probing.set(false);
+    public State state() {
+        return new State(down, sinceNanos, probesOk.sum(), probesFailed.sum());
     }
 }

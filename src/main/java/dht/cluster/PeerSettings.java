@@ -6,9 +6,8 @@ package dht.cluster;
  * @param connections pipelined keep-alive connections per peer
  * @param connectTimeoutMillis how long a range stream waits for its TCP connection
  * @param timeoutMillis the deadline of one call, from submission to answer
- * @param downMillis how long a failed peer gets fast failures before the next probe
  * @param maxEntryBytes the largest range entry a peer may send: the largest value with its key and header
  */
-public record PeerSettings(int connections, int connectTimeoutMillis, int timeoutMillis, int downMillis,
+public record PeerSettings(int connections, int connectTimeoutMillis, int timeoutMillis,
                            int maxEntryBytes) {
 }

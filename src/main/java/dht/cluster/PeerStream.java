@@ -1,6 +1,5 @@
 package dht.cluster;
 
-import dht.storage.EntryCodec;
 import dht.storage.Record;
 import dht.storage.RecordCursor;
 
@@ -9,7 +8,7 @@ import java.net.SocketTimeoutException;
 
 /**
  * A peer's range as a {@link RecordCursor}: its internal streaming endpoint's answer, one
- * {@link EntryCodec} entry per chunk, read as the caller moves. Blocking and not thread-safe.
+ * {@link ReplicaProtocol} entry per chunk, read as the caller moves. Blocking and not thread-safe.
  */
 public final class PeerStream implements RecordCursor {
     // fixed after construction
@@ -36,8 +35,8 @@ public final class PeerStream implements RecordCursor {
             return false;
         }
         try {
-            key = EntryCodec.key(entry);
-            record = EntryCodec.record(entry);
+            key = ReplicaProtocol.entryKey(entry);
+            record = ReplicaProtocol.entryRecord(entry);
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.Kind.BAD_REPLY, "peer " + peer + " sent a bad entry: " + e.getMessage(), e);
         }

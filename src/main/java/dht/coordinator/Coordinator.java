@@ -1,32 +1,29 @@
 package dht.coordinator;
 
-import dht.cluster.PeerClient;
-import dht.cluster.PeerException;
 import dht.cluster.Ring;
 import dht.storage.Record;
 import dht.storage.RecordCursor;
-import dht.storage.StorageException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Serves a client's read or write on the replicas of its key.
  *
- * <p>Design. The replicas are the first {@code from} members of the key's preference list. The
- * coordinator stamps a write with its hybrid clock and sends the call to every replica at once:
- * to itself directly, to peers through their {@link PeerClient}. It settles the request as soon
- * as {@link Quorum} decides, either {@code ack} answers or too many failures for that. Whichever
- * thread delivers the deciding reply completes the future, so nothing waits on a peer. Replies
- * that arrive later still do useful work:
+ * <p>Design. The replicas are the first {@code from} members of the key's preference list, each a
+ * {@link Replica}: this node's store or a peer. The coordinator stamps a write with its hybrid
+ * clock and sends the call to every replica at once ({@link FanOut}: peers first, replicas marked
+ * down only when needed). It settles the request as soon as {@link Quorum} decides, either
+ * {@code ack} answers or too many failures for that. Whichever thread delivers the deciding reply
+ * completes the future, so nothing waits on a peer. Replies that arrive later still do useful
+ * work, on the {@link FollowUps} executor, never on the thread that delivered them:
  * <ul>
  *   <li>a read compares all answers once they are in, and writes the newest record back to the
  *       replicas that answered with an older one ({@link ReadRepair});</li>
- *   <li>a write that a replica missed becomes a hint for it ({@link Hints}).</li>
+ *   <li>a write that a peer missed, or that skipped a peer marked down, becomes a hint for it
+ *       ({@link Hints}).</li>
  * </ul>
  *
  * <p>Guarantees. A success means {@code ack} replicas stored the write durably, or that the
@@ -34,7 +31,8 @@ import java.util.function.Supplier;
  * replicas overlap the last successful write's, so it sees that write. Every record a node sees
  * moves its clock past that record's version, so a write that follows another in real time
  * through any coordinator gets a larger version. Every peer call has a deadline, so every
- * request is settled in bounded time.
+ * request is settled in bounded time, and a request fails only after every one of its replicas
+ * was called.
  *
  * <p>Not guaranteed. Concurrent writes to one key are resolved by last-writer-wins on versions,
  * and the loser is lost. A write that failed its quorum (504) may still have reached some
@@ -45,26 +43,23 @@ public final class Coordinator {
 
     // fixed after construction
     private final Ring ring;
-    private final int self;
-    private final LocalReplica local;
-    private final PeerClient[] peers;
+    private final Replica[] members;
     private final HybridClock clock;
     private final Hints hints;
+    private final FollowUps followUps;
     private final int replicationFactor;
 
     /**
-     * @param self this node's index in {@code ring.members()}
-     * @param peers a client per member index; the entry for {@code self} is null
+     * @param members a replica per member index of the ring, this node's own included
      * @param replicationFactor the default {@code from}
      */
-    public Coordinator(Ring ring, int self, LocalReplica local, PeerClient[] peers, HybridClock clock, Hints hints,
+    public Coordinator(Ring ring, Replica[] members, HybridClock clock, Hints hints, FollowUps followUps,
                        int replicationFactor) {
         this.ring = ring;
-        this.self = self;
-        this.local = local;
-        this.peers = peers;
+        this.members = members;
         this.clock = clock;
         this.hints = hints;
+        this.followUps = followUps;
         this.replicationFactor = replicationFactor;
     }
 
@@ -74,29 +69,9 @@ public final class Coordinator {
     }
 
     public CompletableFuture<Outcome> get(byte[] key, Replication replication) {
-        int[] replicas = ring.preferenceList(key, replication.from());
-        Quorum quorum = new Quorum(replication.ack(), replicas.length);
-        Record[] answers = new Record[replicas.length];
-        boolean[] answered = new boolean[replicas.length];
-        CompletableFuture<Outcome> result = new CompletableFuture<>();
-        CompletableFuture<?>[] replies = new CompletableFuture<?>[replicas.length];
-        for (int i = 0; i < replicas.length; i++) {
-            int n = i;
-            replies[i] = read(replicas[i], key).whenComplete((record, failure) -> {
-                if (failure == null) {
-                    answers[n] = record;
-                    answered[n] = true;
-                    if (record != null) {
-                        clock.observe(record.version());
-                    }
-                }
-                settle(result, quorum.reply(record, unwrap(failure)), newest ->
-                        newest == null || newest.tombstone() ? Outcome.NOT_FOUND : new Outcome.Found(newest.value()));
-            });
-        }
-        // Every reply completes by its deadline; then the answers are compared in the background.
-        CompletableFuture.allOf(replies).whenComplete((ignored, failure) -> repair(key, replicas, answered, answers));
-        return result;
+        Read read = new Read(key, replicasOf(key, replication.from()), replication.ack());
+        read.start();
+        return read.result;
     }
 
     public CompletableFuture<Outcome> put(byte[] key, byte[] value, Replication replication) {
@@ -108,18 +83,18 @@ public final class Coordinator {
     }
 
     private CompletableFuture<Outcome> write(byte[] key, Record record, Replication replication, Outcome done) {
-        int[] replicas = ring.preferenceList(key, replication.from());
-        Quorum quorum = new Quorum(replication.ack(), replicas.length);
-        CompletableFuture<Outcome> result = new CompletableFuture<>();
-        for (int replica : replicas) {
-            write(replica, key, record).whenComplete((ignored, failure) -> {
-                if (failure != null && replica != self) {
-                    hints.add(replica, key, record);
-                }
-                settle(result, quorum.reply(null, unwrap(failure)), newest -> done);
-            });
+        Write write = new Write(key, record, replicasOf(key, replication.from()), replication.ack(), done);
+        write.start();
+        return write.result;
+    }
+
+    private Replica[] replicasOf(byte[] key, int from) {
+        int[] indices = ring.preferenceList(key, from);
+        Replica[] replicas = new Replica[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            replicas[i] = members[indices[i]];
         }
-        return result;
+        return replicas;
     }
 
     /**
@@ -131,31 +106,33 @@ public final class Coordinator {
      * a write acknowledged by a quorum of the replication factor is on at least that many
      * members, so fewer than that many unreachable members leave a copy of it among the rest.
      * Writes acknowledged by fewer replicas than the default quorum have no such guarantee.
+     * Members marked down are left out while the others are enough.
      *
      * @throws RangeUnavailable when too many members are out of reach
      */
     public RecordCursor range(byte[] start, byte[] end) {
-        List<RecordCursor> sources = new ArrayList<>(peers.length);
+        int needed = members.length - Replication.quorum(replicationFactor) + 1;
+        int up = 0;
+        for (Replica member : members) {
+            up += member.isDown() ? 0 : 1;
+        }
+        boolean skipDown = up >= needed;
+        List<RecordCursor> sources = new ArrayList<>(members.length);
         int unreachable = 0;
         String cause = null;
-        try {
-            sources.add(local.range(start, end));
-            for (PeerClient peer : peers) {
-                if (peer == null) {
-                    continue;
-                }
-                try {
-                    sources.add(peer.range(start, end));
-                } catch (PeerException e) {
-                    unreachable++;
-                    cause = e.getMessage();
-                }
+        for (Replica member : members) {
+            if (skipDown && member.isDown()) {
+                unreachable++;
+                cause = member.url() + " is marked down";
+                continue;
             }
-        } catch (RuntimeException e) {
-            new RangeMerge(sources).close();
-            throw e;
+            try {
+                sources.add(member.range(start, end).join());
+            } catch (RuntimeException e) {
+                unreachable++;
+                cause = FanOut.unwrap(e).getMessage();
+            }
         }
-        int needed = peers.length - Replication.quorum(replicationFactor) + 1;
         if (sources.size() < needed) {
             new RangeMerge(sources).close();
             throw new RangeUnavailable(new Outcome.NotEnoughReplicas(sources.size(), needed,
@@ -171,45 +148,97 @@ public final class Coordinator {
         }
     }
 
-    private void repair(byte[] key, int[] replicas, boolean[] answered, Record[] answers) {
-        Record newest = ReadRepair.newest(answered, answers);
-        for (int i = 0; i < replicas.length; i++) {
-            if (ReadRepair.isStale(i, answered, answers, newest)) {
-                int replica = replicas[i];
-                write(replica, key, newest).whenComplete((ignored, failure) -> {
-                    if (failure != null) {
-                        LOG.log(System.Logger.Level.DEBUG, "read repair of replica {0} failed: {1}",
-                                ring.members().get(replica), unwrap(failure).getMessage());
-                    }
-                });
+    /** A read: the newest answer settles it; stale answers are repaired once every reply is in. */
+    private final class Read extends FanOut {
+        final CompletableFuture<Outcome> result = new CompletableFuture<>();
+        private final byte[] key;
+        private final Record[] answers;
+        private final boolean[] answered;
+
+        Read(byte[] key, Replica[] replicas, int ack) {
+            super(replicas, ack);
+            this.key = key;
+            this.answers = new Record[replicas.length];
+            this.answered = new boolean[replicas.length];
+        }
+
+        @Override
+        CompletableFuture<?> call(Replica replica) {
+            return replica.read(key);
+        }
+
+        @Override
+        void replied(int i, Object value, Throwable failure, Quorum.Decision decision) {
+            if (failure == null) {
+                Record record = (Record) value;
+                answers[i] = record;
+                answered[i] = true;
+                if (record != null) {
+                    clock.observe(record.version());
+                }
+            }
+            settle(result, decision, newest ->
+                    newest == null || newest.tombstone() ? Outcome.NOT_FOUND : new Outcome.Found(newest.value()));
+        }
+
+        @Override
+        void ended(boolean[] skipped) {
+            Record newest = ReadRepair.newest(answered, answers);
+            for (int i = 0; i < replicas.length; i++) {
+                if (ReadRepair.isStale(i, answered, answers, newest)) {
+                    Replica stale = replicas[i];
+                    followUps.run(FollowUps.Kind.REPAIR, () -> stale.write(key, newest).whenComplete((ignored, failure) -> {
+                        if (failure != null) {
+                            LOG.log(System.Logger.Level.DEBUG, "read repair of replica {0} failed: {1}",
+                                    stale.url(), FanOut.unwrap(failure).getMessage());
+                        }
+                    }));
+                }
             }
         }
     }
 
-    private CompletableFuture<Record> read(int replica, byte[] key) {
-        return replica == self ? locally(() -> local.read(key)) : peers[replica].read(key);
-    }
+    /** A write: {@code ack} stores settle it; every peer that missed it gets a hint. */
+    private final class Write extends FanOut {
+        final CompletableFuture<Outcome> result = new CompletableFuture<>();
+        private final byte[] key;
+        private final Record record;
+        private final Outcome done;
 
-    private CompletableFuture<Void> write(int replica, byte[] key, Record record) {
-        if (replica != self) {
-            return peers[replica].write(key, record);
+        Write(byte[] key, Record record, Replica[] replicas, int ack, Outcome done) {
+            super(replicas, ack);
+            this.key = key;
+            this.record = record;
+            this.done = done;
         }
-        return locally(() -> {
-            local.write(key, record);
-            return null;
-        }).thenApply(ignored -> null);
-    }
 
-    private static CompletableFuture<Record> locally(Supplier<Record> operation) {
-        try {
-            return CompletableFuture.completedFuture(operation.get());
-        } catch (StorageException e) {
-            LOG.log(System.Logger.Level.ERROR, e.getMessage(), e);
-            return CompletableFuture.failedFuture(e);
+        @Override
+        CompletableFuture<?> call(Replica replica) {
+            return replica.write(key, record);
         }
-    }
 
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        @Override
+        void replied(int i, Object value, Throwable failure, Quorum.Decision decision) {
+            if (failure != null) {
+                hint(replicas[i]);
+            }
+            settle(result, decision, newest -> done);
+        }
+
+        @Override
+        void ended(boolean[] skipped) {
+            for (int i = 0; i < replicas.length; i++) {
+                if (skipped[i]) {
+                    hint(replicas[i]);
+                }
+            }
+        }
+
+        /** The hints live on this node's disk: one for its own store would fail with it. */
+        private void hint(Replica missed) {
+            if (!missed.isLocal()) {
+                followUps.run(FollowUps.Kind.HINT, () -> hints.add(missed, key, record));
+            }
+        }
     }
 }

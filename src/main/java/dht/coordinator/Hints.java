@@ -1,6 +1,5 @@
 package dht.coordinator;
 
-import dht.cluster.PeerClient;
 import dht.cluster.Threads;
 import dht.storage.HintLog;
 import dht.storage.Record;
@@ -23,10 +22,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Design. A hint is the missed record under the key {@code target URL, 0x00, version, key} in
  * its own column family, so it survives a restart, one target's hints are one prefix scan, and
- * each delivered hint is deleted exactly. One background thread visits every peer with hints
+ * each delivered hint is deleted exactly. One background thread visits every replica with hints
  * every {@link #DELIVERY_INTERVAL_MILLIS}: it sends them oldest first and stops at the first
- * failure. While a peer is marked down its calls fail at once, and the delivery attempt after the
- * down window is the probe that finds it back.
+ * failure. A replica marked down is passed over: the failure detector finds it back, and the
+ * round after that delivers.
  *
  * <p>Guarantees. A hint never counts towards {@code ack}: it is written after the replica failed,
  * whatever the client is told. Replicas keep the newest version whatever order records arrive
@@ -44,8 +43,7 @@ public final class Hints implements AutoCloseable {
 
     // fixed after construction
     private final HintLog log;
-    private final List<String> members;
-    private final PeerClient[] peers;
+    private final List<Replica> targets;
     private final long windowMillis;
     private final long maxBytes;
     private final LongSupplier wallMillis;
@@ -57,21 +55,17 @@ public final class Hints implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
 
     /**
-     * @param members the ring's members; hints are addressed by member index
-     * @param peers the client per member index, null for this node
+     * @param targets the replicas hints are kept for and delivered to: every member but this node
+     * @param wallMillis the clock that versions are stamped by
      */
-    public Hints(HintLog log, List<String> members, PeerClient[] peers, long windowMillis, long maxBytes,
-                 LongSupplier wallMillis) {
+    public Hints(HintLog log, List<Replica> targets, long windowMillis, long maxBytes, LongSupplier wallMillis) {
         this.log = log;
-        this.members = members;
-        this.peers = peers;
+        this.targets = targets;
         this.windowMillis = windowMillis;
         this.maxBytes = maxBytes;
         this.wallMillis = wallMillis;
-        for (int member = 0; member < peers.length; member++) {
-            if (peers[member] != null) {
-                storedBytes.addAndGet(countBytes(member));
-            }
+        for (Replica target : targets) {
+            storedBytes.addAndGet(countBytes(target));
         }
     }
 
@@ -81,7 +75,7 @@ public final class Hints implements AutoCloseable {
     }
 
     /** Keeps the record for the replica, unless the hints already fill their size limit. */
-    void add(int replica, byte[] key, Record record) {
+    void add(Replica replica, byte[] key, Record record) {
         byte[] hintKey = hintKey(replica, record.version(), key);
         byte[] value = RecordCodec.encode(record);
         long size = hintKey.length + value.length;
@@ -92,7 +86,7 @@ public final class Hints implements AutoCloseable {
             long drops = dropped.incrementAndGet();
             if (drops % 1000 == 1) {
                 LOG.log(System.Logger.Level.WARNING, "hints are full ({0} bytes); {1} dropped so far, the latest for {2}",
-                        maxBytes, drops, members.get(replica));
+                        maxBytes, drops, replica.url());
             }
             return;
         }
@@ -114,26 +108,28 @@ public final class Hints implements AutoCloseable {
         return dropped.get();
     }
 
-    private void deliverAll() {
-        for (int member = 0; member < peers.length; member++) {
-            if (peers[member] != null) {
-                try {
-                    deliver(member);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "hint delivery to " + members.get(member) + " failed", e);
-                }
+    /** One delivery round: every target that is not marked down gets its oldest hints. */
+    void deliverAll() {
+        for (Replica target : targets) {
+            if (target.isDown()) {
+                continue;
+            }
+            try {
+                deliver(target);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "hint delivery to " + target.url() + " failed", e);
             }
         }
     }
 
-    private void deliver(int member) {
-        byte[] prefix = prefix(member);
+    private void deliver(Replica target) {
+        byte[] prefix = prefix(target);
         List<HintLog.Hint> batch = log.hints(prefix, prefix, BATCH);
         long oldestKept = wallMillis.getAsLong() - windowMillis;
         for (HintLog.Hint hint : batch) {
             Record record = RecordCodec.decode(hint.value());
             byte[] key = Arrays.copyOfRange(hint.key(), prefix.length + Long.BYTES, hint.key().length);
-            if (HybridClock.millisOf(record.version()) >= oldestKept && !send(member, key, record)) {
+            if (HybridClock.millisOf(record.version()) >= oldestKept && !send(target, key, record)) {
                 return; // the replica is still away; try again next round
             }
             log.removeHint(hint.key());
@@ -141,9 +137,9 @@ public final class Hints implements AutoCloseable {
         }
     }
 
-    private boolean send(int member, byte[] key, Record record) {
+    private boolean send(Replica target, byte[] key, Record record) {
         try {
-            peers[member].write(key, record).get();
+            target.write(key, record).get();
             return true;
         } catch (ExecutionException e) {
             LOG.log(System.Logger.Level.DEBUG, "hint not delivered: {0}", e.getCause().getMessage());
@@ -154,8 +150,8 @@ public final class Hints implements AutoCloseable {
         }
     }
 
-    private long countBytes(int member) {
-        byte[] prefix = prefix(member);
+    private long countBytes(Replica target) {
+        byte[] prefix = prefix(target);
         long bytes = 0;
         byte[] start = prefix;
         for (List<HintLog.Hint> page = log.hints(prefix, start, BATCH); !page.isEmpty();
@@ -169,13 +165,13 @@ public final class Hints implements AutoCloseable {
         return bytes;
     }
 
-    private byte[] prefix(int member) {
-        byte[] url = members.get(member).getBytes(StandardCharsets.UTF_8);
+    private static byte[] prefix(Replica target) {
+        byte[] url = target.url().getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(url, url.length + 1);
     }
 
-    private byte[] hintKey(int member, long version, byte[] key) {
-        byte[] prefix = prefix(member);
+    private static byte[] hintKey(Replica target, long version, byte[] key) {
+        byte[] prefix = prefix(target);
         byte[] hintKey = Arrays.copyOf(prefix, prefix.length + Long.BYTES + key.length);
         for (int i = 0; i < Long.BYTES; i++) {
             hintKey[prefix.length + i] = (byte) (version >>> (56 - 8 * i));

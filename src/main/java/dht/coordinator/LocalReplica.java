@@ -2,29 +2,37 @@ package dht.coordinator;
 
 import dht.storage.Record;
 import dht.storage.RecordCursor;
+import dht.storage.StorageException;
 import dht.storage.Store;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * This node in its role as a replica: the same path for a coordinator writing to itself and for a
- * peer's internal call. Every version it stores moves the node's clock past it.
+ * peer's internal call. Every version it stores moves the node's clock past it. Calls run on the
+ * caller's thread and return completed futures; a storage fault is logged here, once, and fails
+ * the future.
  *
  * <p>Writes never wait for each other: the store keeps the newest record by itself. They share a
  * striped lock only with the tombstone purge, which must check and delete a key with no write in
  * between; writers take the shared side, the purge the exclusive side of one stripe.
  */
-public final class LocalReplica {
+public final class LocalReplica implements Replica {
+    private static final System.Logger LOG = System.getLogger(LocalReplica.class.getName());
     private static final int STRIPES = 1024;
 
+    // fixed after construction
+    private final String url;
     private final Store store;
     private final HybridClock clock;
     private final ReadWriteLock[] stripes = new ReadWriteLock[STRIPES];
 
-    public LocalReplica(Store store, HybridClock clock) {
+    public LocalReplica(String url, Store store, HybridClock clock) {
+        this.url = url;
         this.store = store;
         this.clock = clock;
         for (int i = 0; i < STRIPES; i++) {
@@ -32,24 +40,57 @@ public final class LocalReplica {
         }
     }
 
-    public Record read(byte[] key) {
-        return store.get(key);
+    @Override
+    public String url() {
+        return url;
     }
 
-    /** This node's records in the range, tombstones included; see {@link Store#range}. */
-    public RecordCursor range(byte[] start, byte[] end) {
-        return store.range(start, end);
+    @Override
+    public CompletableFuture<Record> read(byte[] key) {
+        try {
+            return CompletableFuture.completedFuture(store.get(key));
+        } catch (StorageException e) {
+            return failed(e);
+        }
     }
 
-    public void write(byte[] key, Record record) {
+    @Override
+    public CompletableFuture<RecordCursor> range(byte[] start, byte[] end) {
+        try {
+            return CompletableFuture.completedFuture(store.range(start, end));
+        } catch (StorageException e) {
+            return failed(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> write(byte[] key, Record record) {
         clock.observe(record.version());
         Lock shared = stripe(key).readLock();
         shared.lock();
         try {
             store.put(key, record);
+            return CompletableFuture.completedFuture(null);
+        } catch (StorageException e) {
+            return failed(e);
         } finally {
             shared.unlock();
         }
+    }
+
+    private static <T> CompletableFuture<T> failed(StorageException e) {
+        LOG.log(System.Logger.Level.ERROR, e.getMessage(), e);
+        return CompletableFuture.failedFuture(e);
+    }
+
+    @Override
+    public boolean isLocal() {
+        return true;
+    }
+
+    @Override
+    public boolean isDown() {
+        return false;
     }
 
     /** Deletes the key if it still holds exactly this tombstone; false if a write came since. */

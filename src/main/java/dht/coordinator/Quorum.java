@@ -4,16 +4,19 @@ import dht.storage.Record;
 import dht.storage.StorageException;
 
 /**
- * Decides a fan-out to {@code from} replicas from their replies as they arrive: done when
- * {@code ack} replicas answered, failed as soon as too many failed for that to happen. It keeps
- * the newest record among the answers (for reads). Pure bookkeeping; callers serialize calls.
+ * Decides a fan-out from the replies as they arrive: done when {@code ack} replicas answered,
+ * failed as soon as too many failed for that to happen. Replicas held back on standby (those
+ * marked down, while the others could reach {@code ack}) are called in only when the others can
+ * no longer make it, so a request fails only once every replica was tried. It keeps the newest
+ * record among the answers (for reads). Pure bookkeeping; callers serialize calls.
  */
 final class Quorum {
     // fixed after construction
     private final int ack;
-    private final int from;
 
     // guarded by this
+    private int called;
+    private int standby;
     private int answered;
     private int failed;
     private boolean onlyStorageFailures = true;
@@ -22,11 +25,23 @@ final class Quorum {
     private boolean decided;
 
     Quorum(int ack, int from) {
-        this.ack = ack;
-        this.from = from;
+        this(ack, from, 0);
     }
 
-    /** Records one reply; returns the decision if this reply made it, null otherwise. */
+    /**
+     * @param called the replicas called at once
+     * @param standby the replicas held back, to call when the others cannot reach {@code ack}
+     */
+    Quorum(int ack, int called, int standby) {
+        this.ack = ack;
+        this.called = called;
+        this.standby = standby;
+    }
+
+    /**
+     * Records one reply; returns the decision if this reply made it ({@link Decision#CALL_STANDBY}
+     * when the caller must now call the standby replicas), null otherwise.
+     */
     synchronized Decision reply(Record record, Throwable failure) {
         if (decided) {
             return null;
@@ -43,7 +58,12 @@ final class Quorum {
             decided = true;
             return new Decision(true, newest, null);
         }
-        if (failed > from - ack) {
+        if (failed > called - ack) {
+            if (standby > 0) {
+                called += standby;
+                standby = 0;
+                return Decision.CALL_STANDBY;
+            }
             decided = true;
             return new Decision(false, null, failureOutcome());
         }
@@ -52,7 +72,7 @@ final class Quorum {
 
     private Outcome failureOutcome() {
         String cause = lastFailure.getMessage();
-        if (onlyStorageFailures && from == 1) {
+        if (onlyStorageFailures && called == 1) {
             return new Outcome.StorageFailed(cause);
         }
         return new Outcome.NotEnoughReplicas(answered, ack, cause);
@@ -64,5 +84,7 @@ final class Quorum {
      * @param failure the outcome to report when the quorum failed
      */
     record Decision(boolean succeeded, Record newest, Outcome failure) {
+        /** Not yet decided: the standby replicas must be called, and their replies will decide. */
+        static final Decision CALL_STANDBY = new Decision(false, null, null);
     }
 }

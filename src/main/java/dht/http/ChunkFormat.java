@@ -1,6 +1,6 @@
 package dht.http;
 
-import dht.storage.EntryCodec;
+import dht.cluster.ReplicaProtocol;
 import dht.storage.Record;
 
 /** How a range entry becomes the payload of one chunk. */
@@ -23,12 +23,12 @@ enum ChunkFormat {
     INTERNAL {
         @Override
         int payloadLength(byte[] key, Record record) {
-            return EntryCodec.encodedLength(key, record);
+            return ReplicaProtocol.entryLength(key, record);
         }
 
         @Override
         void write(byte[] key, Record record, byte[] out, int offset) {
-            EntryCodec.encodeInto(key, record, out, offset);
+            ReplicaProtocol.writeEntry(key, record, out, offset);
         }
     };
 

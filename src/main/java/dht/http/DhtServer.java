@@ -1,14 +1,10 @@
 package dht.http;
 
-import dht.cluster.PeerClient;
+import dht.cluster.FailureDetector;
 import dht.coordinator.Coordinator;
-import dht.coordinator.LocalReplica;
-import dht.coordinator.Outcome;
+import dht.coordinator.Replica;
 import dht.coordinator.Replication;
-import dht.storage.Record;
-import dht.storage.RecordCodec;
 import dht.storage.RecordCursor;
-import dht.storage.StorageException;
 import one.nio.http.HttpServer;
 import one.nio.http.HttpServerConfig;
 import one.nio.http.HttpSession;
@@ -25,14 +21,16 @@ import java.util.function.Supplier;
 /**
  * A node's HTTP front: routes and validates on the selector thread, then hands client requests to
  * the {@link WorkerPool}; the response goes out from whichever thread settles the request. Replica
- * calls from peers are served on the selector thread itself.
+ * calls from peers go to the {@link ReplicaEndpoint}, on the selector thread itself.
  *
  * <pre>
  * /v0/entity?id=ID[&ack=A&from=F]             GET, PUT, DELETE  the client API, coordinated across replicas
  * /v0/entities?start=S[&end=E][&local=true]   GET               a key range, streamed in chunks, merged across members
  * /v0/internal/entity?id=ID                   GET, PUT          a peer's replica call, served locally, never forwarded
  * /v0/internal/entities?start=S[&end=E]       GET               a peer's range call: local records with versions
- * /v0/status                                  GET               this node's view of the cluster, as JSON, even when overloaded
+ * /v0/internal/ping                           GET               a peer's announcement or probe
+ * /v0/status                                  GET               this node's view of the cluster, as JSON, even when overloaded;
+ *                                                               503 until the node has announced itself to its peers
  * /metrics                                    GET               Prometheus metrics, even when overloaded
  * /v0/admin/profile?event=E&duration=S        GET               a flamegraph of this node (with --admin only)
  * </pre>
@@ -48,7 +46,7 @@ public final class DhtServer extends HttpServer {
 
     // fixed after construction
     private final Coordinator coordinator;
-    private final LocalReplica local;
+    private final ReplicaEndpoint replicas;
     private final WorkerPool workers;
     private final int maxValueBytes;
     private final BodyBudget bodyBudget;
@@ -59,13 +57,18 @@ public final class DhtServer extends HttpServer {
     // any thread
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private volatile boolean ready;
 
-    public DhtServer(HttpServerConfig config, Coordinator coordinator, LocalReplica local, WorkerPool workers,
-                     int maxValueBytes, BodyBudget bodyBudget, RangeStreams streams, Observability observability)
-            throws IOException {
+    /**
+     * @param local this node's replica, which serves peers' calls and {@code local=true} ranges
+     * @param detector told of every peer that calls this node
+     */
+    public DhtServer(HttpServerConfig config, Coordinator coordinator, Replica local, FailureDetector detector,
+                     WorkerPool workers, int maxValueBytes, BodyBudget bodyBudget, RangeStreams streams,
+                     Observability observability) throws IOException {
         super(config);
         this.coordinator = coordinator;
-        this.local = local;
+        this.replicas = new ReplicaEndpoint(local, detector, maxValueBytes);
         this.workers = workers;
         this.maxValueBytes = maxValueBytes;
         this.bodyBudget = bodyBudget;
@@ -80,8 +83,8 @@ public final class DhtServer extends HttpServer {
         // reply while the one before is unacknowledged: pipelined peer calls then wait out delayed
         // ACKs, and at 1,000 req/s a 2-of-3 GET measured 13 ms at the median instead of 1-2 ms.
         socket.setNoDelay(true);
-        // Internal writes carry the record header on top of the largest value.
-        return new DhtSession(socket, this, maxValueBytes + RecordCodec.HEADER_BYTES, bodyBudget, observability.requests());
+        // Replica writes carry the record header on top of the largest value.
+        return new DhtSession(socket, this, replicas.maxRecordBytes(), bodyBudget, observability.requests());
     }
 
     @Override
@@ -95,12 +98,15 @@ public final class DhtServer extends HttpServer {
             switch (request.getPath()) {
                 case ENTITY_PATH -> entity(request, session);
                 case RANGE_PATH -> range(request, (DhtSession) session);
-                case PeerClient.INTERNAL_PATH -> internal(request, session);
-                case PeerClient.INTERNAL_RANGE_PATH -> internalRange(request, (DhtSession) session);
-                case STATUS_PATH -> report(request, session, Responses.json(observability.status().get()));
+                case STATUS_PATH -> status(request, session);
                 case METRICS_PATH -> report(request, session, metrics());
                 case PROFILE_PATH -> profile(request, session);
-                default -> throw new BadRequest(Response.BAD_REQUEST, "unknown path " + request.getPath());
+                default -> {
+                    if (!ReplicaEndpoint.serves(request.getPath())) {
+                        throw new BadRequest(Response.BAD_REQUEST, "unknown path " + request.getPath());
+                    }
+                    replicas.handle(request, (DhtSession) session, this::stream);
+                }
             }
         } catch (BadRequest e) {
             LOG.log(System.Logger.Level.DEBUG, "bad request {0}: {1}", request.getURI(), e.getMessage());
@@ -141,20 +147,13 @@ public final class DhtServer extends HttpServer {
 
     private void range(Request request, DhtSession session) throws BadRequest {
         byte[][] bounds = rangeBounds(request);
-        stream(session, QueryParams.bool(request.getURI(), "local", false) ? () -> this.local.range(bounds[0], bounds[1])
+        stream(session, QueryParams.bool(request.getURI(), "local", false) ? () -> replicas.localRange(bounds[0], bounds[1])
                 : () -> coordinator.range(bounds[0], bounds[1]), ChunkFormat.CLIENT);
     }
 
-    private void internalRange(Request request, DhtSession session) throws BadRequest {
-        byte[][] bounds = rangeBounds(request);
-        stream(session, () -> local.range(bounds[0], bounds[1]), ChunkFormat.INTERNAL);
-    }
-
     /** The range's start and end (null: open-ended) from a GET over HTTP/1.1, which chunks need. */
-    private static byte[][] rangeBounds(Request request) throws BadRequest {
-        if (request.getMethod() != Request.METHOD_GET) {
-            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + request.getPath());
-        }
+    static byte[][] rangeBounds(Request request) throws BadRequest {
+        requireGet(request);
         if (!request.isHttp11()) {
             throw new BadRequest(Response.HTTP_VERSION_NOT_SUPPORTED, "range answers are chunked, which needs HTTP/1.1");
         }
@@ -177,54 +176,31 @@ public final class DhtServer extends HttpServer {
         }
     }
 
-    private void internal(Request request, HttpSession session) throws BadRequest {
-        int method = request.getMethod();
-        if (method != Request.METHOD_GET && method != Request.METHOD_PUT) {
-            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + PeerClient.INTERNAL_PATH);
+    static void requireGet(Request request) throws BadRequest {
+        if (request.getMethod() != Request.METHOD_GET) {
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + request.getPath());
         }
-        // A replica call is one local read or write of microseconds: a hand-off to a worker would
-        // cost more than the call, and a wake-up of a thread on every replica of every request.
-        byte[] key = QueryParams.id(request.getURI());
-        if (method == Request.METHOD_GET) {
-            send(session, replicaRead(key));
+    }
+
+    /** Ready once the node has announced itself: from then on its peers no longer skip it. */
+    private void status(Request request, HttpSession session) throws BadRequest {
+        if (!ready) {
+            requireGet(request);
+            send(session, Responses.overloaded("node is starting: announcing itself to its peers"));
             return;
         }
-        send(session, replicaWrite(key, decodeRecord(body(request, maxValueBytes + RecordCodec.HEADER_BYTES))));
-    }
-
-    private Response replicaRead(byte[] key) {
-        try {
-            Record record = local.read(key);
-            return record == null ? new Response(Response.NOT_FOUND, Response.EMPTY)
-                    : new Response(Response.OK, RecordCodec.encode(record));
-        } catch (StorageException e) {
-            return Responses.of(new Outcome.StorageFailed(e.getMessage()));
-        }
-    }
-
-    private Response replicaWrite(byte[] key, Record record) {
-        try {
-            local.write(key, record);
-            return new Response(Response.CREATED, Response.EMPTY);
-        } catch (StorageException e) {
-            return Responses.of(new Outcome.StorageFailed(e.getMessage()));
-        }
-    }
-
-    private static Record decodeRecord(byte[] body) throws BadRequest {
-        try {
-            return RecordCodec.decode(body);
-        } catch (IllegalArgumentException e) {
-            throw new BadRequest(Response.BAD_REQUEST, "bad record: " + e.getMessage());
-        }
+        report(request, session, Responses.json(observability.status().get()));
     }
 
     /** Answers on the selector thread, so an overloaded node can still say how it is doing. */
     private void report(Request request, HttpSession session, Response report) throws BadRequest {
-        if (request.getMethod() != Request.METHOD_GET) {
-            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + request.getPath());
-        }
+        requireGet(request);
         send(session, report);
+    }
+
+    /** The node has announced itself to its peers: {@code /v0/status} answers 200 from now on. */
+    public void ready() {
+        ready = true;
     }
 
     private Response metrics() {
@@ -264,7 +240,7 @@ public final class DhtServer extends HttpServer {
         }
     }
 
-    private static byte[] body(Request request, int limit) throws BadRequest {
+    static byte[] body(Request request, int limit) throws BadRequest {
         if (request.getHeader("Transfer-Encoding:") != null) {
             throw new BadRequest(Response.LENGTH_REQUIRED, "chunked request bodies are not supported; send Content-Length");
         }
@@ -279,11 +255,10 @@ public final class DhtServer extends HttpServer {
     }
 
     private static String allowedMethods(String path) {
-        return switch (path) {
-            case ENTITY_PATH -> "GET, PUT, DELETE";
-            case PeerClient.INTERNAL_PATH -> "GET, PUT";
-            default -> "GET";
-        };
+        if (path.equals(ENTITY_PATH)) {
+            return "GET, PUT, DELETE";
+        }
+        return ReplicaEndpoint.serves(path) ? ReplicaEndpoint.allowedMethods(path) : "GET";
     }
 
     private void dispatch(HttpSession session, Supplier<CompletableFuture<Response>> work) {
@@ -310,7 +285,7 @@ public final class DhtServer extends HttpServer {
         return Responses.text(Response.INTERNAL_ERROR, "internal error: " + failure);
     }
 
-    private void send(HttpSession session, Response response) {
+    static void send(HttpSession session, Response response) {
         try {
             session.sendResponse(response);
         } catch (IOException e) {

@@ -1,13 +1,13 @@
 package dht.http;
 
-import dht.cluster.PeerClient;
+import dht.cluster.ReplicaProtocol;
 import one.nio.http.Request;
 
 import java.util.Locale;
 
 /** What a request asks of the node: the operation label of its metrics. */
 enum Operation {
-    GET, PUT, DELETE, RANGE, REPLICA_READ, REPLICA_WRITE, REPLICA_RANGE, STATUS, METRICS, PROFILE, OTHER;
+    GET, PUT, DELETE, RANGE, REPLICA_READ, REPLICA_WRITE, REPLICA_RANGE, REPLICA_PING, STATUS, METRICS, PROFILE, OTHER;
 
     final String label = name().toLowerCase(Locale.ROOT);
 
@@ -20,8 +20,9 @@ enum Operation {
                 default -> OTHER;
             };
             case DhtServer.RANGE_PATH -> RANGE;
-            case PeerClient.INTERNAL_PATH -> method == Request.METHOD_PUT ? REPLICA_WRITE : REPLICA_READ;
-            case PeerClient.INTERNAL_RANGE_PATH -> REPLICA_RANGE;
+            case ReplicaProtocol.ENTITY_PATH -> method == Request.METHOD_PUT ? REPLICA_WRITE : REPLICA_READ;
+            case ReplicaProtocol.RANGE_PATH -> REPLICA_RANGE;
+            case ReplicaProtocol.PING_PATH -> REPLICA_PING;
             case DhtServer.STATUS_PATH -> STATUS;
             case DhtServer.METRICS_PATH -> METRICS;
             case DhtServer.PROFILE_PATH -> PROFILE;

@@ -51,6 +51,24 @@ class ObservabilityIT {
     }
 
     @Test
+    void peerState_downWhileAway_probed_andUpOnceItHasRestarted() throws Exception {
+        cluster = new TestCluster(2);
+        String peer = cluster.urls.get(1);
+        String down = "dht_peer_down{peer=\"" + peer + "\"}";
+        assertEquals(0.0, metric(0, down));
+        cluster.stop(1);
+        assertEquals(504, Http.put(cluster.entity(0, "k") + "&ack=2&from=2", "v").statusCode());
+        assertEquals(1.0, metric(0, down));
+        assertTrue(Http.text(Http.get(cluster.urls.get(0) + "/v0/status")).contains("\"state\":\"down\""));
+        String failedProbes = "dht_peer_probes_total{peer=\"" + peer + "\",result=\"failed\"}";
+        assertTrue(TestCluster.eventually(5_000, () -> metric(0, failedProbes) >= 1), "the down peer is probed");
+        cluster.start(1);
+        assertEquals(0.0, metric(0, down), "its announcement marked it up before its start returned");
+        assertTrue(Http.text(Http.get(cluster.urls.get(0) + "/v0/status")).contains("\"state\":\"up\""));
+        assertTrue(metric(0, "dht_peer_state_seconds{peer=\"" + peer + "\"}") < 5);
+    }
+
+    @Test
     void profile_isOffByDefault() throws Exception {
         cluster = new TestCluster(1);
         HttpResponse<byte[]> answer = Http.get(cluster.urls.get(0) + "/v0/admin/profile?event=cpu&duration=1");

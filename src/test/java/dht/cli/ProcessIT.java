@@ -2,7 +2,6 @@ package dht.cli;
 
 import dht.storage.RecordCodec;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,85 +29,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Nodes as separate processes started from target/dht.jar, the way operators run them. */
 class ProcessIT {
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private static final String JAR = System.getProperty("dht.jar", "target/dht.jar");
-
-    private final List<Process> processes = new ArrayList<>();
-    private Path root;
-
-    @BeforeEach
-    void makeRoot() throws IOException {
-        root = Files.createTempDirectory("dht-process-test");
-    }
+    private NodeProcesses cluster;
 
     @AfterEach
     void cleanUp() throws IOException {
-        for (Process process : processes) {
-            process.destroyForcibly();
+        if (cluster != null) {
+            cluster.close();
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
-    }
-
-    private Process launch(String name, List<String> args) {
-        return launch(name, "-Xmx128m", args);
-    }
-
-    private Process launch(String name, String heap, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(JAVA, heap, "-jar", JAR));
-        command.addAll(args);
-        try {
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(root.resolve(name + ".log").toFile())
-                    .start();
-            processes.add(process);
-            return process;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private Process node(int i, List<String> urls) throws InterruptedException {
-        return node(i, urls, "-Xmx128m");
-    }
-
-    private Process node(int i, List<String> urls, String heap) throws InterruptedException {
-        String self = urls.get(i);
-        Process process = launch("node" + i, heap, List.of("--self", self, "--cluster", String.join(",", urls),
-                "--data", root.resolve("data" + i).toString(), "--block-cache-mb", "8", "--memtable-mb", "4"));
-        assertTrue(TestCluster.eventually(30_000, () -> isUp(self)), self + " came up");
-        return process;
-    }
-
-    private static boolean isUp(String url) {
-        try {
-            return Http.get(url + "/v0/status").statusCode() == 200;
-        } catch (UncheckedIOException e) {
-            return false;
-        }
-    }
-
-    private static List<String> urls(int n) {
-        List<String> urls = new ArrayList<>();
-        for (int port : Ports.free(n)) {
-            urls.add("http://127.0.0.1:" + port);
-        }
-        return urls;
-    }
-
-    private String output(String name) throws IOException {
-        return Files.readString(root.resolve(name + ".log"), StandardCharsets.UTF_8);
     }
 
     @Test
     void killDashNine_losesNothingAcknowledged() throws Exception {
-        List<String> urls = urls(3);
-        List<Process> nodes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(node(i, urls));
-        }
+        cluster = new NodeProcesses(3);
+        List<String> urls = cluster.urls;
+        cluster.startAll();
         Queue<Integer> acknowledged = new ConcurrentLinkedQueue<>();
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger next = new AtomicInteger();
@@ -131,15 +63,14 @@ class ProcessIT {
             });
         }
         assertTrue(TestCluster.eventually(30_000, () -> acknowledged.size() >= 500), "writes are flowing");
-        nodes.get(1).destroyForcibly();
-        assertTrue(nodes.get(1).waitFor(10, TimeUnit.SECONDS));
+        cluster.kill(1);
         int atKill = acknowledged.size();
         assertTrue(TestCluster.eventually(30_000, () -> acknowledged.size() >= atKill + 300), "writes go on without node 1");
         writing.set(false);
         writers.shutdown();
         assertTrue(writers.awaitTermination(30, TimeUnit.SECONDS));
 
-        node(1, urls);
+        cluster.start(1);
         for (int n : acknowledged) {
             for (int through = 0; through < 3; through++) {
                 HttpResponse<byte[]> got = Http.get(urls.get(through) + "/v0/entity?id=kill-" + n);
@@ -151,19 +82,16 @@ class ProcessIT {
 
     @Test
     void replicaProcessAway_missesWritesWithDefaults_andHoldsThemSoonAfterItsRestart() throws Exception {
-        List<String> urls = urls(3);
-        List<Process> nodes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(node(i, urls));
-        }
-        nodes.get(2).destroy();
-        assertTrue(nodes.get(2).waitFor(20, TimeUnit.SECONDS));
+        cluster = new NodeProcesses(3);
+        List<String> urls = cluster.urls;
+        cluster.startAll();
+        cluster.stop(2);
         for (int i = 0; i < 200; i++) {
             assertEquals(201, Http.put(urls.get(i % 2) + "/v0/entity?id=away-" + i, "v" + i).statusCode());
         }
         assertEquals(202, Http.delete(urls.get(0) + "/v0/entity?id=away-0").statusCode());
 
-        node(2, urls);
+        cluster.start(2);
         for (int i = 1; i < 200; i++) {
             String internal = urls.get(2) + "/v0/internal/entity?id=away-" + i;
             assertTrue(TestCluster.eventually(15_000, () -> Http.get(internal).statusCode() == 200),
@@ -182,8 +110,9 @@ class ProcessIT {
 
     @Test
     void concurrentLargestValues_onA128MiBHeap_areStoredOrRefused_neverOutOfMemory() throws Exception {
-        List<String> urls = urls(1);
-        node(0, urls);
+        cluster = new NodeProcesses(1);
+        List<String> urls = cluster.urls;
+        cluster.start(0);
         byte[] value = new byte[16 * 1024 * 1024];
         new java.util.Random(16).nextBytes(value);
         ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -211,14 +140,15 @@ class ProcessIT {
         HttpResponse<byte[]> back = Http.get(urls.get(0) + "/v0/entity?id=large-" + stored);
         assertEquals(200, back.statusCode());
         assertTrue(java.util.Arrays.equals(value, back.body()), "the stored value comes back whole");
-        assertFalse(output("node0").contains("OutOfMemoryError"), output("node0"));
+        assertFalse(cluster.output("node0").contains("OutOfMemoryError"), cluster.output("node0"));
     }
 
     @Test
     void rangeOf220MiB_streamsThroughA64MiBHeap_fromBothNodes() throws Exception {
-        List<String> urls = urls(2);
-        node(0, urls, "-Xmx64m");
-        node(1, urls, "-Xmx64m");
+        cluster = new NodeProcesses(2);
+        List<String> urls = cluster.urls;
+        cluster.start(0, "-Xmx64m");
+        cluster.start(1, "-Xmx64m");
         byte[] value = new byte[1 << 20];
         new java.util.Random(64).nextBytes(value);
         int count = 220;
@@ -238,23 +168,23 @@ class ProcessIT {
         }
         assertEquals(count, entries);
         assertTrue(bytes >= 200L << 20, bytes + " bytes");
-        assertTrue(isUp(urls.get(0)) && isUp(urls.get(1)), "both nodes still serve");
-        assertFalse(output("node0").contains("OutOfMemoryError"), output("node0"));
-        assertFalse(output("node1").contains("OutOfMemoryError"), output("node1"));
+        assertTrue(NodeProcesses.isUp(urls.get(0)) && NodeProcesses.isUp(urls.get(1)), "both nodes still serve");
+        assertFalse(cluster.output("node0").contains("OutOfMemoryError"), cluster.output("node0"));
+        assertFalse(cluster.output("node1").contains("OutOfMemoryError"), cluster.output("node1"));
     }
 
     @Test
     void sigterm_drainsStopsCleanly_andRestartKeepsData() throws Exception {
-        List<String> urls = urls(1);
-        Process process = node(0, urls);
+        cluster = new NodeProcesses(1);
+        List<String> urls = cluster.urls;
+        cluster.start(0);
         for (int i = 0; i < 100; i++) {
             assertEquals(201, Http.put(urls.get(0) + "/v0/entity?id=term-" + i, "v" + i).statusCode());
         }
-        process.destroy();
-        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s of SIGTERM");
-        assertTrue(output("node0").contains("dht: node " + urls.get(0) + " stopped"), output("node0"));
+        cluster.stop(0);
+        assertTrue(cluster.output("node0").contains("dht: node " + urls.get(0) + " stopped"), cluster.output("node0"));
 
-        node(0, urls);
+        cluster.start(0);
         for (int i = 0; i < 100; i++) {
             assertEquals("v" + i, Http.text(Http.get(urls.get(0) + "/v0/entity?id=term-" + i)));
         }
@@ -262,7 +192,9 @@ class ProcessIT {
 
     @Test
     void badCommandLines_printOneLineAndExitNonZero() throws Exception {
-        String url = urls(1).get(0);
+        cluster = new NodeProcesses(1);
+        String url = cluster.urls.get(0);
+        Path root = cluster.root();
         Path file = Files.writeString(root.resolve("a-file"), "not a directory");
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String busyUrl = "http://127.0.0.1:" + busy.getLocalPort();
@@ -273,18 +205,18 @@ class ProcessIT {
                     List.of("--self", url, "--cluster", url, "--data", file.resolve("sub").toString()),
                     List.of("--port", "eighty"));
             for (int i = 0; i < bad.size(); i++) {
-                Process process = launch("bad" + i, bad.get(i));
+                Process process = cluster.launch("bad" + i, "-Xmx128m", bad.get(i));
                 assertTrue(process.waitFor(30, TimeUnit.SECONDS));
                 assertNotEquals(0, process.exitValue(), String.join(" ", bad.get(i)));
-                String[] lines = output("bad" + i).strip().split("\n");
-                assertEquals(1, lines.length, output("bad" + i));
+                String[] lines = cluster.output("bad" + i).strip().split("\n");
+                assertEquals(1, lines.length, cluster.output("bad" + i));
                 assertTrue(lines[0].startsWith("dht: "), lines[0]);
             }
         }
-        Process help = launch("help", List.of("--help"));
+        Process help = cluster.launch("help", "-Xmx128m", List.of("--help"));
         assertTrue(help.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, help.exitValue());
-        assertTrue(output("help").contains("--cluster"));
-        assertFalse(output("help").contains("Exception"));
+        assertTrue(cluster.output("help").contains("--cluster"));
+        assertFalse(cluster.output("help").contains("Exception"));
     }
 }

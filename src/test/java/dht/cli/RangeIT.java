@@ -124,7 +124,7 @@ class RangeIT {
             assertEquals(201, Http.put(cluster.entity(0, "k" + i) + "&ack=2&from=3", "new").statusCode());
         }
         assertEquals(202, Http.delete(cluster.entity(1, "k1") + "&ack=2&from=3").statusCode());
-        cluster.restart(2);
+        cluster.start(2);
         assertEquals(20, Ranges.entries(range(2, "start=k&local=true")).size(), "node 2 missed the new writes");
         List<String> merged = Ranges.entries(range(2, "start=k"));
         assertEquals(19, merged.size());

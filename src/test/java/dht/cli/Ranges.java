@@ -19,7 +19,7 @@ final class Ranges {
 
     static ChunkedReader open(String url) throws IOException {
         URI uri = URI.create(url);
-        return ChunkedReader.open(new InetSocketAddress(uri.getHost(), uri.getPort()), uri.getRawPath() + "?" + uri.getRawQuery(),
+        return ChunkedReader.open(new InetSocketAddress(uri.getHost(), uri.getPort()), uri.getRawPath() + "?" + uri.getRawQuery(), "",
                 2000, 10_000, MAX_CHUNK_BYTES);
     }
 

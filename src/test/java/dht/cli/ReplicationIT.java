@@ -68,11 +68,11 @@ class ReplicationIT {
             assertEquals(201, Http.put(entity(down, id, "&ack=2&from=2"), "v" + down).statusCode());
             cluster.stop(down);
             assertEquals("v" + down, Http.text(Http.get(entity(up, id, "&ack=1&from=2"))));
-            cluster.restart(down);
+            cluster.start(down);
             assertEquals(202, Http.delete(entity(down, id, "&ack=2&from=2")).statusCode());
             cluster.stop(down);
             assertEquals(404, Http.get(entity(up, id, "&ack=1&from=2")).statusCode());
-            cluster.restart(down);
+            cluster.start(down);
         }
     }
 
@@ -91,7 +91,7 @@ class ReplicationIT {
             assertEquals("new", Http.text(Http.get(entity(b, during, ""))));
             assertEquals(202, Http.delete(entity(b, before, "")).statusCode());
             assertEquals(404, Http.get(entity(a, before, "")).statusCode());
-            cluster.restart(down);
+            cluster.start(down);
         }
     }
 
@@ -108,7 +108,7 @@ class ReplicationIT {
         assertEquals(202, Http.delete(entity(0, "delete", "&ack=1&from=2")).statusCode());
         assertEquals(201, Http.put(entity(0, "overwrite", "&ack=1&from=2"), "new").statusCode());
         assertEquals(201, Http.put(entity(0, "recreate", "&ack=1&from=2"), "new").statusCode());
-        cluster.restart(1);
+        cluster.start(1);
         for (String id : ids) {
             HttpResponse<byte[]> answer = Http.get(entity(1, id, "&ack=2&from=2"));
             if (id.equals("delete")) {
@@ -128,7 +128,7 @@ class ReplicationIT {
         }
         assertTrue(Http.text(Http.get(cluster.urls.get(0) + "/v0/status")).matches(".*\"storedBytes\":[1-9].*"),
                 "node 0 keeps hints");
-        cluster.restart(2);
+        cluster.start(2);
         for (int i = 0; i < 20; i++) {
             String id = "hinted-" + i;
             assertTrue(TestCluster.eventually(10_000, () -> Http.get(internal(2, id)).statusCode() == 200),
@@ -146,9 +146,9 @@ class ReplicationIT {
         cluster.stop(2);
         assertEquals(201, Http.put(entity(0, "durable-hint", "&ack=2&from=3"), "kept").statusCode());
         cluster.stop(0);
-        cluster.start(2); // not restart(): node 0 is away on purpose
+        cluster.start(2);
         assertEquals(404, Http.get(internal(2, "durable-hint")).statusCode());
-        cluster.restart(0);
+        cluster.start(0);
         assertTrue(TestCluster.eventually(10_000, () -> Http.get(internal(2, "durable-hint")).statusCode() == 200),
                 "the restarted coordinator delivered its stored hint");
     }

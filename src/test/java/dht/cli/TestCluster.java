@@ -42,24 +42,9 @@ final class TestCluster implements AutoCloseable {
         this(size, List.of(extraFlags), UnaryOperator.identity());
     }
 
+    /** Starts node i, again after a stop: it returns once the node has announced itself, so every peer uses it at once. */
     void start(int i) throws UsageException {
         nodes[i] = Node.start(configs.get(i), storeWrapper);
-    }
-
-    /**
-     * Starts node i again and waits until every node reaches every other: peers fast-fail a node
-     * they saw fail until a probe after their down window succeeds, and a read of all replicas
-     * through each node is such a probe.
-     */
-    void restart(int i) throws Exception {
-        start(i);
-        String all = "&ack=" + urls.size() + "&from=" + urls.size();
-        for (int node = 0; node < nodes.length; node++) {
-            String probe = entity(node, "probe") + all;
-            if (nodes[node] != null && !eventually(10_000, () -> Http.get(probe).statusCode() != 504)) {
-                throw new AssertionError("node " + node + " does not reach all members after restarting node " + i);
-            }
-        }
     }
 
     void stop(int i) {

@@ -47,4 +47,21 @@ class QuorumTest {
         Quorum.Decision decision = new Quorum(1, 1).reply(null, new StorageException("disk", null));
         assertInstanceOf(Outcome.StorageFailed.class, decision.failure());
     }
+
+    @Test
+    void reply_othersCannotMakeIt_callsTheStandbyOnce_thenItsRepliesDecide() {
+        Quorum quorum = new Quorum(2, 2, 1);
+        assertNull(quorum.reply(OLD, null));
+        assertSame(Quorum.Decision.CALL_STANDBY, quorum.reply(null, new IOException("down")));
+        assertTrue(quorum.reply(NEW, null).succeeded());
+    }
+
+    @Test
+    void reply_standbyFailsToo_failsWithNotEnoughReplicas() {
+        Quorum quorum = new Quorum(1, 1, 1);
+        assertSame(Quorum.Decision.CALL_STANDBY, quorum.reply(null, new IOException("down")));
+        Quorum.Decision decision = quorum.reply(null, new IOException("down too"));
+        assertFalse(decision.succeeded());
+        assertInstanceOf(Outcome.NotEnoughReplicas.class, decision.failure());
+    }
 }

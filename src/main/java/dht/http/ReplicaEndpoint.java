@@ -1,0 +1,119 @@
+package dht.http;
+
+import dht.cluster.FailureDetector;
+import dht.cluster.ReplicaProtocol;
+import dht.coordinator.Outcome;
+import dht.coordinator.Replica;
+import dht.storage.Record;
+import dht.storage.RecordCursor;
+import dht.storage.StorageException;
+import one.nio.http.HttpSession;
+import one.nio.http.Request;
+import one.nio.http.Response;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The serving side of the {@link ReplicaProtocol}: peers' reads, writes, range streams and pings,
+ * served from this node's own replica and never forwarded. A replica call is one local read or
+ * write of microseconds, so it is served on the selector thread: a hand-off to a worker would
+ * cost more than the call, and a wake-up of a thread on every replica of every request. Every
+ * call names its sender, which the failure detector then knows to be up.
+ */
+final class ReplicaEndpoint {
+    private static final String SENDER = ReplicaProtocol.SENDER_HEADER + ":";
+    private static final Response PONG = new Response(ReplicaProtocol.statusLine(ReplicaProtocol.PONG), Response.EMPTY);
+
+    /** Starts a range stream the way the server tracks them. */
+    interface Streams {
+        void stream(DhtSession session, Supplier<RecordCursor> source, ChunkFormat format);
+    }
+
+    // fixed after construction
+    private final Replica local;
+    private final FailureDetector detector;
+    private final int maxRecordBytes;
+
+    ReplicaEndpoint(Replica local, FailureDetector detector, int maxValueBytes) {
+        this.local = local;
+        this.detector = detector;
+        this.maxRecordBytes = maxValueBytes + ReplicaProtocol.RECORD_HEADER_BYTES;
+    }
+
+    static boolean serves(String path) {
+        return path.equals(ReplicaProtocol.ENTITY_PATH) || path.equals(ReplicaProtocol.RANGE_PATH)
+                || path.equals(ReplicaProtocol.PING_PATH);
+    }
+
+    static String allowedMethods(String path) {
+        return path.equals(ReplicaProtocol.ENTITY_PATH) ? "GET, PUT" : "GET";
+    }
+
+    /** The largest body a peer may send: a record of the largest value. */
+    int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    void handle(Request request, DhtSession session, Streams streams) throws BadRequest {
+        if (detector.anyDown()) {
+            detector.heardFrom(request.getHeader(SENDER));
+        }
+        switch (request.getPath()) {
+            case ReplicaProtocol.ENTITY_PATH -> entity(request, session);
+            case ReplicaProtocol.RANGE_PATH -> {
+                byte[][] bounds = DhtServer.rangeBounds(request);
+                streams.stream(session, () -> localRange(bounds[0], bounds[1]), ChunkFormat.INTERNAL);
+            }
+            default -> {
+                DhtServer.requireGet(request);
+                DhtServer.send(session, PONG);
+            }
+        }
+    }
+
+    private void entity(Request request, HttpSession session) throws BadRequest {
+        int method = request.getMethod();
+        if (method != Request.METHOD_GET && method != Request.METHOD_PUT) {
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + ReplicaProtocol.ENTITY_PATH);
+        }
+        byte[] key = QueryParams.id(request.getURI());
+        if (method == Request.METHOD_GET) {
+            answer(session, local.read(key), record -> record == null
+                    ? new Response(ReplicaProtocol.statusLine(ReplicaProtocol.ABSENT), Response.EMPTY)
+                    : new Response(ReplicaProtocol.statusLine(ReplicaProtocol.FOUND), ReplicaProtocol.recordBody(record)));
+            return;
+        }
+        Record record = decodeRecord(DhtServer.body(request, maxRecordBytes));
+        answer(session, local.write(key, record),
+                ignored -> new Response(ReplicaProtocol.statusLine(ReplicaProtocol.STORED), Response.EMPTY));
+    }
+
+    private static <T> void answer(HttpSession session, CompletableFuture<T> call, Function<T, Response> ok) {
+        call.whenComplete((value, failure) -> DhtServer.send(session, failure == null ? ok.apply(value)
+                : Responses.of(new Outcome.StorageFailed(unwrap(failure).getMessage()))));
+    }
+
+    /** This node's own records in the range, for peers and for a client's {@code local=true}. */
+    RecordCursor localRange(byte[] start, byte[] end) {
+        try {
+            return local.range(start, end).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StorageException storage ? storage : e;
+        }
+    }
+
+    private static Record decodeRecord(byte[] body) throws BadRequest {
+        try {
+            return ReplicaProtocol.record(body);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Response.BAD_REQUEST, "bad record: " + e.getMessage());
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+}

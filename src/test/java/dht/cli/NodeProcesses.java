@@ -1,0 +1,116 @@
+package dht.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Nodes as separate processes started from target/dht.jar, the way operators run them, on free
+ * loopback ports, each with its own data directory and log (kept across restarts).
+ */
+final class NodeProcesses implements AutoCloseable {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAR = System.getProperty("dht.jar", "target/dht.jar");
+
+    final List<String> urls = new ArrayList<>();
+    private final Path root;
+    private final Process[] nodes;
+    private final List<Process> launched = new ArrayList<>();
+
+    NodeProcesses(int size) throws IOException {
+        this.root = Files.createTempDirectory("dht-process-test");
+        this.nodes = new Process[size];
+        for (int port : Ports.free(size)) {
+            urls.add("http://127.0.0.1:" + port);
+        }
+    }
+
+    /** Runs dht.jar with these arguments, its output in {@code name}.log. */
+    Process launch(String name, String heap, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(JAVA, heap, "-jar", JAR));
+        command.addAll(args);
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(name + ".log").toFile()))
+                    .start();
+            launched.add(process);
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts node i (again, after a stop) and returns once its {@code /v0/status} answers 200. */
+    Process start(int i) throws InterruptedException {
+        return start(i, "-Xmx128m");
+    }
+
+    Process start(int i, String heap) throws InterruptedException {
+        String self = urls.get(i);
+        nodes[i] = launch("node" + i, heap, List.of("--self", self, "--cluster", String.join(",", urls),
+                "--data", root.resolve("data" + i).toString(), "--block-cache-mb", "8", "--memtable-mb", "4"));
+        assertTrue(TestCluster.eventually(30_000, () -> isUp(self)), self + " came up");
+        return nodes[i];
+    }
+
+    void startAll() throws InterruptedException {
+        for (int i = 0; i < nodes.length; i++) {
+            start(i);
+        }
+    }
+
+    /** SIGTERM, then waits for the process to end. */
+    void stop(int i) throws InterruptedException {
+        nodes[i].destroy();
+        assertTrue(nodes[i].waitFor(20, TimeUnit.SECONDS), "node " + i + " stopped within 20 s of SIGTERM");
+    }
+
+    /** kill -9, then waits for the process to end. */
+    void kill(int i) throws InterruptedException {
+        nodes[i].destroyForcibly();
+        assertTrue(nodes[i].waitFor(10, TimeUnit.SECONDS), "node " + i + " ended after kill -9");
+    }
+
+    static boolean isUp(String url) {
+        try {
+            return Http.get(url + "/v0/status").statusCode() == 200;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    String output(String name) throws IOException {
+        return Files.readString(root.resolve(name + ".log"), StandardCharsets.UTF_8);
+    }
+
+    Path root() {
+        return root;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Process process : launched) {
+            process.destroyForcibly();
+        }
+        for (Process process : launched) {
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dht.coordinator;
+
+import dht.cluster.Ring;
+import dht.storage.Record;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The coordinator over three replicas in memory: faults come from {@link FaultyReplica}, time from one clock. */
+class CoordinatorTest {
+    private static final List<String> URLS = List.of("http://a:1", "http://b:2", "http://c:3");
+    private static final byte[] KEY = "key".getBytes(StandardCharsets.UTF_8);
+    private static final Replication ALL = new Replication(3, 3);
+    private static final Replication QUORUM = new Replication(2, 3);
+
+    private final AtomicLong wallMillis = new AtomicLong(1_800_000_000_000L);
+    private final List<String> callLog = new ArrayList<>();
+    private final MemoryStore[] stores = {new MemoryStore(), new MemoryStore(), new MemoryStore()};
+    private final FaultyReplica[] replicas = new FaultyReplica[3];
+    private Hints hints;
+    private Coordinator coordinator;
+
+    @BeforeEach
+    void cluster() {
+        build(new FollowUps(Runnable::run));
+    }
+
+    /** Node 0 coordinates; its follow-ups run on {@code followUps}. */
+    private void build(FollowUps followUps) {
+        Ring ring = new Ring(URLS, 64);
+        Replica[] members = new Replica[3];
+        for (int i = 0; i < 3; i++) {
+            String url = ring.members().get(i);
+            LocalReplica store = new LocalReplica(url, stores[i], new HybridClock(wallMillis::get));
+            replicas[i] = i == 0 ? FaultyReplica.local(store, callLog) : FaultyReplica.peer(store, callLog);
+            members[i] = replicas[i];
+        }
+        hints = new Hints(stores[0], List.of(members[1], members[2]), 3_600_000, 1 << 20, wallMillis::get);
+        coordinator = new Coordinator(ring, members, new HybridClock(wallMillis::get), hints, followUps, 3);
+    }
+
+    private static Outcome now(CompletableFuture<Outcome> outcome) {
+        assertTrue(outcome.isDone(), "settled without waiting for any replica");
+        return outcome.join();
+    }
+
+    private Outcome put(String value, Replication replication) {
+        return now(coordinator.put(KEY, value.getBytes(StandardCharsets.UTF_8), replication));
+    }
+
+    private Outcome get(Replication replication) {
+        return now(coordinator.get(KEY, replication));
+    }
+
+    private static String text(Record record) {
+        return new String(record.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String value(Outcome outcome) {
+        return new String(assertInstanceOf(Outcome.Found.class, outcome).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void put_andGet_oneReplicaHangs_theOthersSettleAtOnce() {
+        replicas[1].set(FaultyReplica.Mode.HANG);
+        assertSame(Outcome.STORED, put("v", QUORUM));
+        assertEquals("v", value(get(QUORUM)));
+        assertNull(stores[1].get(KEY));
+        replicas[1].release();
+        assertEquals("v", text(stores[1].get(KEY)), "the late write still lands");
+    }
+
+    @Test
+    void put_failedPeer_getsAHint_deliveredOnceItIsBack() {
+        replicas[2].set(FaultyReplica.Mode.FAIL);
+        assertSame(Outcome.STORED, put("v", QUORUM));
+        assertNull(stores[2].get(KEY));
+        assertEquals(1, stores[0].hintCount());
+        replicas[2].set(FaultyReplica.Mode.HEALTHY);
+        hints.deliverAll();
+        assertEquals("v", text(stores[2].get(KEY)));
+        assertEquals(0, stores[0].hintCount(), "a delivered hint is removed");
+    }
+
+    @Test
+    void put_droppedCallsToTwoPeers_failsWithNotEnoughReplicas_andHintsBoth() {
+        replicas[1].set(FaultyReplica.Mode.DROP);
+        replicas[2].set(FaultyReplica.Mode.DROP);
+        assertInstanceOf(Outcome.NotEnoughReplicas.class, put("v", QUORUM));
+        assertEquals("v", text(stores[0].get(KEY)), "the local write is still made: a 504 may later win");
+        assertEquals(2, stores[0].hintCount());
+    }
+
+    @Test
+    void put_peerMarkedDown_isSkippedAndHinted_whenTheOthersSuffice() {
+        replicas[1].markDown(true);
+        assertSame(Outcome.STORED, put("v", QUORUM));
+        assertEquals(0, replicas[1].calls(), "no call to a down peer that the request does not need");
+        assertEquals(1, stores[0].hintCount());
+    }
+
+    @Test
+    void put_peerMarkedDown_isStillCalled_whenTheRequestNeedsIt() {
+        replicas[1].markDown(true);
+        assertSame(Outcome.STORED, put("v", ALL));
+        assertEquals(1, replicas[1].calls());
+        assertEquals("v", text(stores[1].get(KEY)));
+        assertEquals(0, stores[0].hintCount());
+    }
+
+    @Test
+    void getAndPut_upPeerFails_peerMarkedDownIsCalledIn() {
+        replicas[1].markDown(true); // marked down, but it answers
+        replicas[2].set(FaultyReplica.Mode.FAIL);
+        assertSame(Outcome.STORED, put("v", QUORUM));
+        assertEquals("v", value(get(QUORUM)));
+        assertEquals(2, replicas[1].calls(), "called in for both requests once the other peer failed");
+    }
+
+    @Test
+    void put_everyPeerDown_failsOnlyAfterCallingEach() {
+        for (int i = 1; i < 3; i++) {
+            replicas[i].markDown(true);
+            replicas[i].set(FaultyReplica.Mode.FAIL);
+        }
+        assertInstanceOf(Outcome.NotEnoughReplicas.class, put("v", QUORUM));
+        assertEquals(1, replicas[1].calls());
+        assertEquals(1, replicas[2].calls());
+    }
+
+    @Test
+    void get_staleAnswer_isRepairedWithTheNewest() {
+        HybridClock writer = new HybridClock(wallMillis::get);
+        Record older = Record.live(writer.next(), "old".getBytes(StandardCharsets.UTF_8));
+        Record newer = Record.live(writer.next(), "new".getBytes(StandardCharsets.UTF_8));
+        stores[0].put(KEY, newer);
+        stores[1].put(KEY, older);
+        stores[2].put(KEY, newer);
+        assertEquals("new", value(get(ALL)));
+        assertEquals(newer, stores[1].get(KEY));
+    }
+
+    @Test
+    void fanOut_callsEveryPeerBeforeTheLocalReplica() {
+        put("v", ALL);
+        assertEquals(3, callLog.size());
+        assertEquals(URLS.get(0), callLog.get(2), "the local write comes last: " + callLog);
+    }
+
+    @Test
+    void hints_areNotDeliveredToAPeerMarkedDown() {
+        replicas[1].set(FaultyReplica.Mode.FAIL);
+        put("v", QUORUM);
+        replicas[1].set(FaultyReplica.Mode.HEALTHY);
+        replicas[1].markDown(true);
+        int calls = replicas[1].calls();
+        hints.deliverAll();
+        assertEquals(calls, replicas[1].calls());
+        replicas[1].markDown(false);
+        hints.deliverAll();
+        assertEquals("v", text(stores[1].get(KEY)));
+    }
+
+    @Test
+    void followUps_full_dropsAndCountsTheHint_theWriteStillSucceeds() {
+        FollowUps full = new FollowUps(task -> {
+            throw new RejectedExecutionException("full");
+        });
+        build(full);
+        replicas[2].set(FaultyReplica.Mode.FAIL);
+        assertSame(Outcome.STORED, put("v", QUORUM));
+        assertEquals(1, full.dropped(FollowUps.Kind.HINT));
+        assertEquals(0, stores[0].hintCount());
+    }
+}
