@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,6 +38,7 @@ final class Bench {
     private static final List<String> LOADS = List.of("put", "get", "mixed", "delete");
     private static final String[] EVENTS = {"cpu", "alloc", "lock"};
     private static final Pattern HEAP_USED = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} (\\S+)$");
+    private static final Pattern REQUESTS = Pattern.compile("(?m)^\\s*(\\d+) requests in ");
 
     static {
         FLAGS.put("load", new String[] {"NAME", "put, get, mixed or delete: the script lua/NAME.lua (default put)"});
@@ -52,6 +54,8 @@ final class Bench {
         FLAGS.put("read-share", new String[] {"P", "mixed load: share of GETs, 0 to 1 (default 0.9)"});
         FLAGS.put("heap", new String[] {"SIZE", "each node's -Xmx (default 128m)"});
         FLAGS.put("node-flags", new String[] {"\"--flag value ...\"", "more dht flags for every node, e.g. \"--workers 4\""});
+        FLAGS.put("jar", new String[] {"PATH", "the dht jar the nodes run (default: this one), to compare builds"});
+        FLAGS.put("no-profiles", new String[] {"", "record no flamegraphs, so that CPU per request is the nodes' own"});
         FLAGS.put("lua", new String[] {"DIR", "where the wrk scripts are (default lua)"});
         FLAGS.put("out", new String[] {"DIR", "output directory (default profiling/<date>-<load>)"});
         FLAGS.put("help", new String[] {"", "print this help and exit"});
@@ -130,17 +134,41 @@ final class Bench {
         log("running " + String.join(" ", tool));
         ProcessBuilder builder = new ProcessBuilder(tool).redirectErrorStream(true).redirectOutput(out.resolve("wrk.txt").toFile());
         builder.environment().putAll(scriptEnvironment());
+        Duration cpuBefore = nodesCpu();
         Process wrk = builder.start();
-        profile(wrk);
+        if (flags.bool("no-profiles")) {
+            sampleHeapsWhile(wrk::isAlive);
+        } else {
+            profile(wrk);
+        }
         if (!wrk.waitFor(duration + 60L, TimeUnit.SECONDS)) {
             wrk.destroyForcibly();
             throw new IOException(tool.get(0) + " did not finish");
         }
+        String cpu = cpuPerRequest(nodesCpu().minus(cpuBefore));
         Files.write(out.resolve("metrics.txt"), get(urls.get(0) + "/metrics"));
-        writeSettings(tool, filled);
+        writeSettings(tool, filled, cpu);
         System.out.print(Files.readString(out.resolve("wrk.txt")));
+        log(cpu);
         log("wrote " + out.toAbsolutePath());
         return wrk.exitValue();
+    }
+
+    /** CPU time used so far by every node process, user and system. */
+    private Duration nodesCpu() {
+        Duration total = Duration.ZERO;
+        for (Process node : nodes) {
+            total = total.plus(node.toHandle().info().totalCpuDuration().orElse(Duration.ZERO));
+        }
+        return total;
+    }
+
+    /** The nodes' CPU time during the load, in all and per request that wrk counted. */
+    private String cpuPerRequest(Duration cpu) throws IOException {
+        Matcher matcher = REQUESTS.matcher(Files.readString(out.resolve("wrk.txt")));
+        long requests = matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+        return String.format("node CPU during the load: %.1f s for %d requests, %.1f us per request",
+                cpu.toNanos() / 1e9, requests, requests == 0 ? 0 : cpu.toNanos() / 1e3 / requests);
     }
 
     /** wrk2 when it is on the PATH, at the rate; plain wrk otherwise, closed-loop. */
@@ -185,7 +213,7 @@ final class Bench {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + flags.string("heap", "128m"),
                 // Samples between safepoints too, so cpu profiles do not pile up at loop ends.
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
-                "-jar", jarPath(), "--port", Integer.toString(URI.create(urls.get(i)).getPort()),
+                "-jar", flags.string("jar", jarPath()), "--port", Integer.toString(URI.create(urls.get(i)).getPort()),
                 "--self", urls.get(i), "--cluster", String.join(",", urls),
                 "--data", scratch.resolve("node" + i).toString(), "--admin"));
         String extra = flags.string("node-flags", "").strip();
@@ -220,10 +248,7 @@ final class Bench {
         int warmup = Math.max(5, duration / 10);
         int each = (duration - warmup - 3) / EVENTS.length;
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
-        while (System.nanoTime() < until && wrk.isAlive()) {
-            sampleHeaps();
-            Thread.sleep(1000);
-        }
+        sampleHeapsWhile(() -> System.nanoTime() < until && wrk.isAlive());
         for (String event : EVENTS) {
             log("recording " + event + " for " + each + " s");
             String target = urls.get(0) + "/v0/admin/profile?event=" + event + "&duration=" + each;
@@ -242,6 +267,13 @@ final class Bench {
         }
     }
 
+    private void sampleHeapsWhile(BooleanSupplier condition) throws InterruptedException {
+        while (condition.getAsBoolean()) {
+            sampleHeaps();
+            Thread.sleep(1000);
+        }
+    }
+
     private void sampleHeaps() {
         for (int i = 0; i < urls.size(); i++) {
             try {
@@ -255,7 +287,7 @@ final class Bench {
         }
     }
 
-    private void writeSettings(List<String> tool, String filled) throws IOException, UsageException {
+    private void writeSettings(List<String> tool, String filled, String cpu) throws IOException, UsageException {
         StringBuilder text = new StringBuilder();
         text.append("date: ").append(ZonedDateTime.now()).append('\n')
                 .append("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
@@ -270,7 +302,9 @@ final class Bench {
                 .append("load: ").append(scriptEnvironment().entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse(""))
                 .append(' ').append(String.join(" ", tool)).append('\n')
-                .append("profiles: node 0, cpu then alloc then lock, after a warm-up, through /v0/admin/profile\n")
+                .append(flags.bool("no-profiles") ? "profiles: none\n"
+                        : "profiles: node 0, cpu then alloc then lock, after a warm-up, through /v0/admin/profile\n")
+                .append(cpu).append('\n')
                 .append("peak heap used per node (MiB, sampled each second):");
         for (double peak : peakHeap) {
             text.append(' ').append(String.format("%.1f", peak / (1 << 20)));
