@@ -33,7 +33,8 @@ final class Flags {
         NODE.put("hint-window-ms", new String[] {"MS", "hints older than this are dropped undelivered (default 10800000, 3 h)"});
         NODE.put("hint-max-mb", new String[] {"MB", "hints a node keeps at most (default 256)"});
         NODE.put("tombstone-grace-ms", new String[] {"MS", "tombstones older than this are purged; must exceed the hint window (default 86400000, 1 day)"});
-        NODE.put("fsync", new String[] {"", "sync the WAL on every write: survives power loss, costs a disk flush"});
+        NODE.put("fsync", new String[] {"", "acknowledge a write once a WAL sync covers it (group commit): survives power loss"});
+        NODE.put("fsync-interval-ms", new String[] {"MS", "sync the WAL every MS instead; a power loss can take the last MS of writes"});
         NODE.put("streams", new String[] {"N", "range streams open at once, clients' and peers' together; more get 503 (default 8)"});
         NODE.put("admin", new String[] {"", "serve /v0/admin/profile (live flamegraphs) to loopback clients"});
         NODE.put("admin-token", new String[] {"TOKEN", "also serve it to any client sending Authorization: Bearer TOKEN (implies --admin)"});

@@ -7,6 +7,7 @@ import dht.storage.EntryCodec;
 import dht.storage.Keys;
 import dht.storage.StorageException;
 import dht.storage.StoreSettings;
+import dht.storage.WalSync;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -102,10 +103,15 @@ public final class Main {
         // cores, 1 selector and 2 workers held higher rates and throughput than 2 and 4
         // (profiling/REPORT.md, change 9).
         int selectors = Math.max(1, cores / 2);
+        if (flags.bool("fsync") && flags.has("fsync-interval-ms")) {
+            throw new UsageException("--fsync and --fsync-interval-ms are two modes: give one of them");
+        }
+        WalSync.Mode sync = flags.bool("fsync") ? WalSync.Mode.GROUP
+                : flags.has("fsync-interval-ms") ? WalSync.Mode.PERIODIC : WalSync.Mode.NONE;
         StoreSettings store = new StoreSettings(dir,
                 (long) flags.integer("block-cache-mb", 32, 1, 1 << 20) * MIB,
                 (long) flags.integer("memtable-mb", 16, 1, 1 << 16) * MIB,
-                flags.bool("fsync"));
+                sync, flags.integer("fsync-interval-ms", 1000, 1, 3_600_000));
         int maxValueBytes = flags.integer("max-value-bytes", 16 * MIB, 0, MAX_VALUE_BYTES);
         PeerSettings peers = new PeerSettings(
                 flags.integer("peer-connections", 8, 1, 1024),

@@ -19,6 +19,7 @@ import dht.http.RangeStreams;
 import dht.http.WorkerPool;
 import dht.storage.RocksStore;
 import dht.storage.Store;
+import dht.storage.WalSync;
 import one.nio.http.HttpServerConfig;
 import one.nio.server.AcceptorConfig;
 
@@ -40,6 +41,7 @@ final class Node implements AutoCloseable {
 
     private final NodeConfig config;
     private final RocksStore store;
+    private final WalSync wal;
     private final PeerClient[] peers;
     private final PeerLoop peerLoop;
     private final FailureDetector detector;
@@ -48,10 +50,11 @@ final class Node implements AutoCloseable {
     private final TombstonePurge purge;
     private final DhtServer server;
 
-    private Node(NodeConfig config, RocksStore store, PeerClient[] peers, PeerLoop peerLoop, FailureDetector detector,
+    private Node(NodeConfig config, RocksStore store, WalSync wal, PeerClient[] peers, PeerLoop peerLoop, FailureDetector detector,
                  Hints hints, FollowUps followUps, TombstonePurge purge, DhtServer server) {
         this.config = config;
         this.store = store;
+        this.wal = wal;
         this.peers = peers;
         this.peerLoop = peerLoop;
         this.detector = detector;
@@ -76,7 +79,9 @@ final class Node implements AutoCloseable {
         RocksStore store = RocksStore.open(config.store());
         LongSupplier wallMillis = System::currentTimeMillis;
         HybridClock clock = new HybridClock(wallMillis);
-        LocalReplica local = new LocalReplica(config.self(), storeWrapper.apply(store), clock);
+        Store wrapped = storeWrapper.apply(store);
+        WalSync wal = new WalSync(wrapped, config.store().sync(), config.store().syncIntervalMillis());
+        LocalReplica local = new LocalReplica(config.self(), wrapped, clock, wal);
         PeerClient[] peers = new PeerClient[ring.size()];
         Replica[] members = new Replica[ring.size()];
         List<PeerClient> peerList = new ArrayList<>();
@@ -97,15 +102,15 @@ final class Node implements AutoCloseable {
         Hints hints = null;
         TombstonePurge purge = null;
         try {
-            hints = new Hints(store, remotes, tuning.hintWindowMillis(), tuning.hintMaxBytes(), wallMillis);
+            hints = new Hints(store, wal, remotes, tuning.hintWindowMillis(), tuning.hintMaxBytes(), wallMillis);
             Coordinator coordinator = new Coordinator(ring, members, clock, hints, followUps, tuning.replicas());
             purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), wallMillis);
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
             BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
             RangeStreams streams = new RangeStreams(tuning.streams());
-            StatusReport status = new StatusReport(config.self(), ring, peers, store, workers, hints, followUps,
+            StatusReport status = new StatusReport(config.self(), ring, peers, store, wal, workers, hints, followUps,
                     bodies, streams);
-            NodeMetrics metrics = new NodeMetrics(peerList, store, workers, hints, followUps, bodies, streams);
+            NodeMetrics metrics = new NodeMetrics(peerList, store, wal, workers, hints, followUps, bodies, streams);
             Observability observability = new Observability(status::json, metrics::scrape, metrics.contentType(),
                     metrics.requests(), config.admin());
             DhtServer server = new DhtServer(serverConfig(config), coordinator, local, detector, workers,
@@ -118,7 +123,7 @@ final class Node implements AutoCloseable {
             detector.start();
             hints.start();
             purge.start();
-            return new Node(config, store, peers, peerLoop, detector, hints, followUps, purge, server);
+            return new Node(config, store, wal, peers, peerLoop, detector, hints, followUps, purge, server);
         } catch (IOException e) {
             detector.close();
             if (hints != null) {
@@ -130,6 +135,7 @@ final class Node implements AutoCloseable {
             }
             closeAll(peers);
             peerLoop.close();
+            wal.close();
             store.close();
             String reason = e instanceof BindException ? "port " + config.port() + " is busy or not bindable" : e.toString();
             throw new UsageException("cannot listen on " + bindAddress(config) + ":" + config.port() + ": " + reason);
@@ -170,6 +176,7 @@ final class Node implements AutoCloseable {
         purge.close();
         closeAll(peers);
         peerLoop.close();
+        wal.close();
         store.close();
     }
 

@@ -9,6 +9,7 @@ import dht.http.RangeStreams;
 import dht.http.RequestMetrics;
 import dht.http.WorkerPool;
 import dht.storage.RocksStore;
+import dht.storage.WalSync;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -21,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * A node's {@code /metrics} in the Prometheus text format. Requests are counted as they are
@@ -32,7 +34,7 @@ final class NodeMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final RequestMetrics requests = new RequestMetrics(registry);
 
-    NodeMetrics(List<PeerClient> peers, RocksStore store, WorkerPool workers, Hints hints, FollowUps followUps,
+    NodeMetrics(List<PeerClient> peers, RocksStore store, WalSync wal, WorkerPool workers, Hints hints, FollowUps followUps,
                 BodyBudget bodies, RangeStreams streams) {
         CounterWithCallback.builder()
                 .name("dht_peer_calls")
@@ -106,15 +108,18 @@ final class NodeMetrics {
         gauge("dht_rocksdb_memtable_bytes", "Bytes in memtables, the active one and those waiting to flush", store::memtableBytes);
         gauge("dht_rocksdb_pending_compaction_bytes", "RocksDB's estimate of the bytes compaction must still rewrite", store::pendingCompactionBytes);
         gauge("dht_rocksdb_running_compactions", "Compactions running now", store::runningCompactions);
+        counter("dht_wal_syncs", "WAL syncs that succeeded (--fsync, --fsync-interval-ms)", wal::syncs);
+        counter("dht_wal_synced_writes", "Writes acknowledged after a WAL sync covered them (--fsync)", wal::syncedWrites);
+        counter("dht_wal_sync_failures", "WAL syncs that failed; under --fsync each failed its batch's writes", wal::failedSyncs);
         gauge("dht_hints_stored_bytes", "Bytes of hints kept for replicas that missed writes", hints::storedBytes);
-        CounterWithCallback.builder()
-                .name("dht_hints_dropped")
-                .help("Hints dropped because --hint-max-mb was reached")
-                .callback(callback -> callback.call(hints.dropped()))
-                .register(registry);
+        counter("dht_hints_dropped", "Hints dropped because --hint-max-mb was reached", hints::dropped);
         gauge("dht_body_memory_held_bytes", "Bytes of large request bodies held now", bodies::heldBytes);
         gauge("dht_range_streams_open", "Range streams open now, clients' and peers'", streams::open);
         JvmMetrics.builder().register(registry);
+    }
+
+    private void counter(String name, String help, LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsLong())).register(registry);
     }
 
     private void gauge(String name, String help, DoubleSupplier value) {

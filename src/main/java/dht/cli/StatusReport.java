@@ -9,6 +9,7 @@ import dht.http.BodyBudget;
 import dht.http.RangeStreams;
 import dht.http.WorkerPool;
 import dht.storage.Store;
+import dht.storage.WalSync;
 
 import java.util.Locale;
 
@@ -21,6 +22,7 @@ final class StatusReport {
     private final Ring ring;
     private final PeerClient[] peers;
     private final Store store;
+    private final WalSync wal;
     private final WorkerPool workers;
     private final Hints hints;
     private final FollowUps followUps;
@@ -29,8 +31,9 @@ final class StatusReport {
     private final String[] shares;
     private final long startedMillis = System.currentTimeMillis();
 
-    StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WorkerPool workers, Hints hints,
+    StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WalSync wal, WorkerPool workers, Hints hints,
                  FollowUps followUps, BodyBudget bodies, RangeStreams streams) {
+        this.wal = wal;
         this.followUps = followUps;
         this.streams = streams;
         this.self = self;
@@ -65,6 +68,10 @@ final class StatusReport {
         }
         out.append("],\"storage\":{\"estimatedKeys\":").append(store.estimatedKeys())
                 .append(",\"diskBytes\":").append(store.diskBytes())
+                .append("},\"wal\":{\"sync\":\"").append(wal.mode().name().toLowerCase(Locale.ROOT))
+                .append("\",\"syncs\":").append(wal.syncs())
+                .append(",\"syncedWrites\":").append(wal.syncedWrites())
+                .append(",\"failedSyncs\":").append(wal.failedSyncs())
                 .append("},\"hints\":{\"storedBytes\":").append(hints.storedBytes())
                 .append(",\"dropped\":").append(hints.dropped())
                 .append("},\"followUps\":{\"queued\":").append(followUps.queued())

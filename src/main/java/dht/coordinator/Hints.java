@@ -5,6 +5,7 @@ import dht.storage.HintLog;
 import dht.storage.Record;
 import dht.storage.RecordCodec;
 import dht.storage.StorageException;
+import dht.storage.WalSync;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -43,6 +44,7 @@ public final class Hints implements AutoCloseable {
 
     // fixed after construction
     private final HintLog log;
+    private final WalSync wal;
     private final List<Replica> targets;
     private final long windowMillis;
     private final long maxBytes;
@@ -55,11 +57,14 @@ public final class Hints implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
 
     /**
+     * @param wal the store's WAL syncs, which cover hints as they cover records
      * @param targets the replicas hints are kept for and delivered to: every member but this node
      * @param wallMillis the clock that versions are stamped by
      */
-    public Hints(HintLog log, List<Replica> targets, long windowMillis, long maxBytes, LongSupplier wallMillis) {
+    public Hints(HintLog log, WalSync wal, List<Replica> targets, long windowMillis, long maxBytes,
+                 LongSupplier wallMillis) {
         this.log = log;
+        this.wal = wal;
         this.targets = targets;
         this.windowMillis = windowMillis;
         this.maxBytes = maxBytes;
@@ -92,6 +97,7 @@ public final class Hints implements AutoCloseable {
         }
         try {
             log.addHint(hintKey, value);
+            wal.afterWrite(); // no one waits for a hint: the next sync covers it
         } catch (StorageException e) {
             storedBytes.addAndGet(-size);
             LOG.log(System.Logger.Level.ERROR, e.getMessage(), e);

@@ -4,6 +4,7 @@ import dht.storage.Record;
 import dht.storage.RecordCursor;
 import dht.storage.StorageException;
 import dht.storage.Store;
+import dht.storage.WalSync;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -14,8 +15,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * This node in its role as a replica: the same path for a coordinator writing to itself and for a
  * peer's internal call. Every version it stores moves the node's clock past it. Calls run on the
- * caller's thread and return completed futures; a storage fault is logged here, once, and fails
- * the future.
+ * caller's thread; a write's future completes when the {@link WalSync} mode counts it as
+ * durable, which under group commit is on the sync thread. A storage fault is logged here, once,
+ * and fails the future.
  *
  * <p>Writes never wait for each other: the store keeps the newest record by itself. They share a
  * striped lock only with the tombstone purge, which must check and delete a key with no write in
@@ -29,10 +31,13 @@ public final class LocalReplica implements Replica {
     private final String url;
     private final Store store;
     private final HybridClock clock;
+    private final WalSync wal;
     private final ReadWriteLock[] stripes = new ReadWriteLock[STRIPES];
 
-    public LocalReplica(String url, Store store, HybridClock clock) {
+    /** @param wal when a write counts as done: at once, or once a WAL sync covers it */
+    public LocalReplica(String url, Store store, HybridClock clock, WalSync wal) {
         this.url = url;
+        this.wal = wal;
         this.store = store;
         this.clock = clock;
         for (int i = 0; i < STRIPES; i++) {
@@ -70,12 +75,12 @@ public final class LocalReplica implements Replica {
         shared.lock();
         try {
             store.put(key, record);
-            return CompletableFuture.completedFuture(null);
         } catch (StorageException e) {
             return failed(e);
         } finally {
             shared.unlock();
         }
+        return wal.afterWrite();
     }
 
     private static <T> CompletableFuture<T> failed(StorageException e) {

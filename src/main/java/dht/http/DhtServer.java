@@ -1,6 +1,7 @@
 package dht.http;
 
 import dht.cluster.FailureDetector;
+import dht.cluster.ReplicaProtocol;
 import dht.coordinator.Coordinator;
 import dht.coordinator.Replica;
 import dht.coordinator.Replication;
@@ -101,12 +102,9 @@ public final class DhtServer extends HttpServer {
                 case STATUS_PATH -> status(request, session);
                 case METRICS_PATH -> report(request, session, metrics());
                 case PROFILE_PATH -> profile(request, session);
-                default -> {
-                    if (!ReplicaEndpoint.serves(request.getPath())) {
-                        throw new BadRequest(Response.BAD_REQUEST, "unknown path " + request.getPath());
-                    }
-                    replicas.handle(request, (DhtSession) session, this::stream);
-                }
+                case ReplicaProtocol.ENTITY_PATH, ReplicaProtocol.RANGE_PATH, ReplicaProtocol.PING_PATH ->
+                        replicas.handle(request, (DhtSession) session, this::stream);
+                default -> throw new BadRequest(Response.BAD_REQUEST, "unknown path " + request.getPath());
             }
         } catch (BadRequest e) {
             LOG.log(System.Logger.Level.DEBUG, "bad request {0}: {1}", request.getURI(), e.getMessage());
@@ -255,10 +253,11 @@ public final class DhtServer extends HttpServer {
     }
 
     private static String allowedMethods(String path) {
-        if (path.equals(ENTITY_PATH)) {
-            return "GET, PUT, DELETE";
-        }
-        return ReplicaEndpoint.serves(path) ? ReplicaEndpoint.allowedMethods(path) : "GET";
+        return switch (path) {
+            case ENTITY_PATH -> "GET, PUT, DELETE";
+            case ReplicaProtocol.ENTITY_PATH -> "GET, PUT";
+            default -> "GET";
+        };
     }
 
     private void dispatch(HttpSession session, Supplier<CompletableFuture<Response>> work) {

@@ -43,20 +43,12 @@ final class ReplicaEndpoint {
         this.maxRecordBytes = maxValueBytes + ReplicaProtocol.RECORD_HEADER_BYTES;
     }
 
-    static boolean serves(String path) {
-        return path.equals(ReplicaProtocol.ENTITY_PATH) || path.equals(ReplicaProtocol.RANGE_PATH)
-                || path.equals(ReplicaProtocol.PING_PATH);
-    }
-
-    static String allowedMethods(String path) {
-        return path.equals(ReplicaProtocol.ENTITY_PATH) ? "GET, PUT" : "GET";
-    }
-
     /** The largest body a peer may send: a record of the largest value. */
     int maxRecordBytes() {
         return maxRecordBytes;
     }
 
+    /** Serves a request on one of the protocol's paths. */
     void handle(Request request, DhtSession session, Streams streams) throws BadRequest {
         if (detector.anyDown()) {
             detector.heardFrom(request.getHeader(SENDER));
@@ -91,9 +83,24 @@ final class ReplicaEndpoint {
                 ignored -> new Response(ReplicaProtocol.statusLine(ReplicaProtocol.STORED), Response.EMPTY));
     }
 
+    /**
+     * Answers when the call is done: at once for a read, and for a write unless it waits for a
+     * WAL sync, whose thread then sends the answer.
+     */
     private static <T> void answer(HttpSession session, CompletableFuture<T> call, Function<T, Response> ok) {
-        call.whenComplete((value, failure) -> DhtServer.send(session, failure == null ? ok.apply(value)
-                : Responses.of(new Outcome.StorageFailed(unwrap(failure).getMessage()))));
+        if (call.isDone()) {
+            DhtServer.send(session, response(call, ok));
+        } else {
+            call.whenComplete((value, failure) -> DhtServer.send(session, response(call, ok)));
+        }
+    }
+
+    private static <T> Response response(CompletableFuture<T> done, Function<T, Response> ok) {
+        try {
+            return ok.apply(done.join());
+        } catch (CompletionException e) {
+            return Responses.of(new Outcome.StorageFailed(unwrap(e).getMessage()));
+        }
     }
 
     /** This node's own records in the range, for peers and for a client's {@code local=true}. */

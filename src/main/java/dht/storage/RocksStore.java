@@ -32,9 +32,9 @@ import java.util.List;
  * the larger encoding is the newer record, so a replica keeps the newest version whatever order
  * writes, repairs and hints arrive in, with no read before the write and no lock.
  *
- * <p>Every write goes to the WAL before it is acknowledged, so a killed process loses nothing it
- * answered; with {@code fsync} the WAL is also synced, which survives power loss at the cost of
- * a disk flush per write. Memory outside the Java heap is bounded by the block cache (which also
+ * <p>Every write goes to the WAL before it returns, so a killed process loses nothing it
+ * answered. Writes never sync the WAL themselves: {@link #syncWal} does, once for many writes
+ * (see {@link WalSync}). Memory outside the Java heap is bounded by the block cache (which also
  * holds index and filter blocks) plus {@link #MEMTABLES} memtables per column family.
  *
  * <p>Hints live in their own column family, so scans of the records never meet them.
@@ -117,7 +117,7 @@ public final class RocksStore implements Store, HintLog {
                 .setCreateMissingColumnFamilies(true)
                 .setMaxTotalWalSize(MAX_WAL_BYTES)
                 .setMaxBackgroundJobs(2);
-        WriteOptions writeOptions = new WriteOptions().setSync(settings.fsync());
+        WriteOptions writeOptions = new WriteOptions();
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
                 new ColumnFamilyDescriptor(HINTS, familyOptions));
@@ -200,6 +200,15 @@ public final class RocksStore implements Store, HintLog {
             db.delete(hints, writeOptions, hintKey);
         } catch (RocksDBException e) {
             throw new StorageException("cannot remove a hint: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void syncWal() {
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot sync the WAL: " + e.getMessage(), e);
         }
     }
 

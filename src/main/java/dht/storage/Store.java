@@ -1,6 +1,9 @@
 package dht.storage;
 
-/** A node's local key-value storage: records by key, durable once a call returns. */
+/**
+ * A node's local key-value storage: records by key, in a write-ahead log once a call returns (a
+ * killed process loses none), on the disk itself after {@link #syncWal}.
+ */
 public interface Store extends AutoCloseable {
 
     /** The record under the key, a tombstone included, or null when the key was never written. */
@@ -14,6 +17,12 @@ public interface Store extends AutoCloseable {
 
     /** The records from {@code start} (inclusive) to {@code end} (exclusive; null: to the last key). */
     RecordCursor range(byte[] start, byte[] end);
+
+    /**
+     * Syncs the write-ahead log: every write that returned before this call then survives a power
+     * loss. Writes themselves reach the log, not the disk; see {@link WalSync}.
+     */
+    void syncWal();
 
     /** RocksDB's own estimate, which counts tombstones and overwritten keys until compaction. */
     long estimatedKeys();

@@ -8,7 +8,9 @@ import java.nio.file.Path;
  * @param dir the directory of this node's database
  * @param blockCacheBytes the off-heap LRU cache for data, index and filter blocks
  * @param memtableBytes the size of one memtable; at most {@link RocksStore#MEMTABLES} exist at once
- * @param fsync sync the WAL on every write (power-loss durability) instead of leaving it to the OS
+ * @param sync when acknowledged writes reach the disk itself (see {@link WalSync})
+ * @param syncIntervalMillis the WAL sync period of {@link WalSync.Mode#PERIODIC}
  */
-public record StoreSettings(Path dir, long blockCacheBytes, long memtableBytes, boolean fsync) {
+public record StoreSettings(Path dir, long blockCacheBytes, long memtableBytes, WalSync.Mode sync,
+                            long syncIntervalMillis) {
 }

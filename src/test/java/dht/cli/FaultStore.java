@@ -8,11 +8,12 @@ import dht.storage.Store;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A store that can hold every write at a gate, or fail every write, in front of the real one. */
+/** A store that can hold every write at a gate, or fail every write or WAL sync, in front of the real one. */
 final class FaultStore implements Store {
     private final Store real;
     private volatile CountDownLatch gate;
     private volatile boolean failWrites;
+    private volatile boolean failSyncs;
 
     FaultStore(Store real) {
         this.real = real;
@@ -52,6 +53,18 @@ final class FaultStore implements Store {
             throw new StorageException("injected write fault", null);
         }
         real.put(key, record);
+    }
+
+    void failSyncs(boolean fail) {
+        failSyncs = fail;
+    }
+
+    @Override
+    public void syncWal() {
+        if (failSyncs) {
+            throw new StorageException("injected sync fault", null);
+        }
+        real.syncWal();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dht.cli;
 
+import dht.storage.StoreSettings;
+import dht.storage.WalSync;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,6 +18,18 @@ class FlagsTest {
         assertTrue(flags.bool("fsync"));
         assertEquals(3, flags.integer("workers", 1, 1, 10));
         assertEquals(7, flags.integer("queue", 7, 1, 10));
+    }
+
+    @Test
+    void configs_syncModes_oneOrTheOther() throws UsageException {
+        assertEquals(WalSync.Mode.NONE, Main.configs(new Flags(List.of())).get(0).store().sync());
+        assertEquals(WalSync.Mode.GROUP, Main.configs(new Flags(List.of("--fsync"))).get(0).store().sync());
+        StoreSettings periodic = Main.configs(new Flags(List.of("--fsync-interval-ms", "10"))).get(0).store();
+        assertEquals(WalSync.Mode.PERIODIC, periodic.sync());
+        assertEquals(10, periodic.syncIntervalMillis());
+        UsageException both = assertThrows(UsageException.class,
+                () -> Main.configs(new Flags(List.of("--fsync", "--fsync-interval-ms", "10"))));
+        assertTrue(both.getMessage().contains("one of them"), both.getMessage());
     }
 
     @Test

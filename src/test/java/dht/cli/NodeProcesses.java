@@ -25,8 +25,11 @@ final class NodeProcesses implements AutoCloseable {
     private final Path root;
     private final Process[] nodes;
     private final List<Process> launched = new ArrayList<>();
+    private final List<String> flags;
 
-    NodeProcesses(int size) throws IOException {
+    /** @param flags more dht flags for every node */
+    NodeProcesses(int size, String... flags) throws IOException {
+        this.flags = List.of(flags);
         this.root = Files.createTempDirectory("dht-process-test");
         this.nodes = new Process[size];
         for (int port : Ports.free(size)) {
@@ -57,8 +60,10 @@ final class NodeProcesses implements AutoCloseable {
 
     Process start(int i, String heap) throws InterruptedException {
         String self = urls.get(i);
-        nodes[i] = launch("node" + i, heap, List.of("--self", self, "--cluster", String.join(",", urls),
+        List<String> args = new ArrayList<>(List.of("--self", self, "--cluster", String.join(",", urls),
                 "--data", root.resolve("data" + i).toString(), "--block-cache-mb", "8", "--memtable-mb", "4"));
+        args.addAll(flags);
+        nodes[i] = launch("node" + i, heap, args);
         assertTrue(TestCluster.eventually(30_000, () -> isUp(self)), self + " came up");
         return nodes[i];
     }

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,9 +18,7 @@ class ObservabilityIT {
     }
 
     private double metric(int node, String series) {
-        String text = Http.text(Http.get(cluster.urls.get(node) + "/metrics"));
-        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
-        return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
+        return cluster.metric(node, series);
     }
 
     @Test

@@ -3,6 +3,8 @@ package dht.cli;
 import dht.storage.RecordCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,9 +40,10 @@ class ProcessIT {
         }
     }
 
-    @Test
-    void killDashNine_losesNothingAcknowledged() throws Exception {
-        cluster = new NodeProcesses(3);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"defaults", "--fsync"})
+    void killDashNine_losesNothingAcknowledged(String mode) throws Exception {
+        cluster = mode.equals("defaults") ? new NodeProcesses(3) : new NodeProcesses(3, mode);
         List<String> urls = cluster.urls;
         cluster.startAll();
         Queue<Integer> acknowledged = new ConcurrentLinkedQueue<>();

@@ -12,6 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Real nodes in this JVM on free loopback ports, each with its own data directory. */
@@ -56,6 +58,13 @@ final class TestCluster implements AutoCloseable {
     int ownerOf(String id) {
         Ring ring = new Ring(urls, Ring.DEFAULT_PARTITIONS);
         return urls.indexOf(ring.members().get(ring.owner(id.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** One series' value in node i's {@code /metrics}, or NaN when it has none. */
+    double metric(int node, String series) {
+        String text = Http.text(Http.get(urls.get(node) + "/metrics"));
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
     }
 
     String entity(int node, String encodedId) {

@@ -1,7 +1,10 @@
 package dht.coordinator;
 
 import dht.cluster.Ring;
+import dht.storage.MemoryStore;
 import dht.storage.Record;
+import dht.storage.WalSync;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,12 +33,23 @@ class CoordinatorTest {
     private final List<String> callLog = new ArrayList<>();
     private final MemoryStore[] stores = {new MemoryStore(), new MemoryStore(), new MemoryStore()};
     private final FaultyReplica[] replicas = new FaultyReplica[3];
+    private final WalSync[] wals = new WalSync[3];
     private Hints hints;
     private Coordinator coordinator;
 
     @BeforeEach
     void cluster() {
+        for (int i = 0; i < 3; i++) {
+            wals[i] = new WalSync(stores[i], WalSync.Mode.NONE, 0);
+        }
         build(new FollowUps(Runnable::run));
+    }
+
+    @AfterEach
+    void stopSyncs() {
+        for (WalSync wal : wals) {
+            wal.close();
+        }
     }
 
     /** Node 0 coordinates; its follow-ups run on {@code followUps}. */
@@ -43,11 +58,11 @@ class CoordinatorTest {
         Replica[] members = new Replica[3];
         for (int i = 0; i < 3; i++) {
             String url = ring.members().get(i);
-            LocalReplica store = new LocalReplica(url, stores[i], new HybridClock(wallMillis::get));
+            LocalReplica store = new LocalReplica(url, stores[i], new HybridClock(wallMillis::get), wals[i]);
             replicas[i] = i == 0 ? FaultyReplica.local(store, callLog) : FaultyReplica.peer(store, callLog);
             members[i] = replicas[i];
         }
-        hints = new Hints(stores[0], List.of(members[1], members[2]), 3_600_000, 1 << 20, wallMillis::get);
+        hints = new Hints(stores[0], wals[0], List.of(members[1], members[2]), 3_600_000, 1 << 20, wallMillis::get);
         coordinator = new Coordinator(ring, members, new HybridClock(wallMillis::get), hints, followUps, 3);
     }
 
@@ -171,6 +186,29 @@ class CoordinatorTest {
         replicas[1].markDown(false);
         hints.deliverAll();
         assertEquals("v", text(stores[1].get(KEY)));
+    }
+
+    @Test
+    void put_groupCommitSyncFails_onTheOnlyReplica_failsAsStorage() throws Exception {
+        wals[0] = new WalSync(stores[0], WalSync.Mode.GROUP, 0);
+        build(new FollowUps(Runnable::run));
+        stores[0].failSyncs(true);
+        byte[] key = keyOwnedByThisNode();
+        CompletableFuture<Outcome> put = coordinator.put(key, "v".getBytes(StandardCharsets.UTF_8), new Replication(1, 1));
+        assertInstanceOf(Outcome.StorageFailed.class, put.get(10, TimeUnit.SECONDS));
+        stores[0].failSyncs(false);
+        put = coordinator.put(key, "v".getBytes(StandardCharsets.UTF_8), new Replication(1, 1));
+        assertSame(Outcome.STORED, put.get(10, TimeUnit.SECONDS), "acknowledged on the sync thread once a sync covers it");
+    }
+
+    private byte[] keyOwnedByThisNode() {
+        Ring ring = new Ring(URLS, 64);
+        for (int i = 0; ; i++) {
+            byte[] key = ("own-" + i).getBytes(StandardCharsets.UTF_8);
+            if (ring.preferenceList(key, 1)[0] == 0) {
+                return key;
+            }
+        }
     }
 
     @Test

@@ -1,9 +1,4 @@
-package dht.coordinator;
-
-import dht.storage.HintLog;
-import dht.storage.Record;
-import dht.storage.RecordCursor;
-import dht.storage.Store;
+package dht.storage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,11 +7,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A store and hint log in memory, for socket- and disk-free tests: newest record wins, like RocksStore. */
-final class MemoryStore implements Store, HintLog {
+/**
+ * A store and hint log in memory, for socket- and disk-free tests: newest record wins, like
+ * RocksStore. Its WAL syncs are counted, and can be slowed down or made to fail.
+ */
+public final class MemoryStore implements Store, HintLog {
     private final NavigableMap<byte[], Record> records = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
     private final NavigableMap<byte[], byte[]> hints = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicInteger syncs = new AtomicInteger();
+    private volatile long writesBeforeLastSync;
+    private volatile long syncMillis;
+    private volatile boolean failSyncs;
 
     @Override
     public Record get(byte[] key) {
@@ -25,7 +30,8 @@ final class MemoryStore implements Store, HintLog {
 
     @Override
     public void put(byte[] key, Record record) {
-        records.merge(key, record, Merge::newer);
+        records.merge(key, record, (kept, next) -> next.compareTo(kept) > 0 ? next : kept);
+        writes.incrementAndGet();
     }
 
     @Override
@@ -60,6 +66,45 @@ final class MemoryStore implements Store, HintLog {
             public void close() {
             }
         };
+    }
+
+    /** Each sync takes this long, so that writes pile up behind it. */
+    public void syncMillis(long millis) {
+        syncMillis = millis;
+    }
+
+    public void failSyncs(boolean fail) {
+        failSyncs = fail;
+    }
+
+    /** Writes that had returned when the latest successful sync started. */
+    public long writesBeforeLastSync() {
+        return writesBeforeLastSync;
+    }
+
+    public int syncs() {
+        return syncs.get();
+    }
+
+    public long writes() {
+        return writes.get();
+    }
+
+    @Override
+    public void syncWal() {
+        long covered = writes.get();
+        if (syncMillis > 0) {
+            try {
+                Thread.sleep(syncMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failSyncs) {
+            throw new StorageException("injected sync fault", null);
+        }
+        syncs.incrementAndGet();
+        writesBeforeLastSync = covered;
     }
 
     @Override
@@ -100,7 +145,7 @@ final class MemoryStore implements Store, HintLog {
         hints.remove(hintKey);
     }
 
-    int hintCount() {
+    public int hintCount() {
         return hints.size();
     }
 }
