@@ -18,8 +18,9 @@ abstract class FanOut {
     final Replica[] replicas;
     private final Quorum quorum;
 
-    // any thread
-    private final boolean[] held; // guarded by quorum's decision: written before the standby calls start
+    // Written by the constructor, then once by the one reply that calls the standby replicas in,
+    // before any of their replies; read by ended(), which the last reply's decrement orders after.
+    private final boolean[] held;
     private final AtomicInteger outstanding;
 
     FanOut(Replica[] replicas, int ack) {
