@@ -26,7 +26,7 @@ final class Flags {
         NODE.put("peer-timeout-ms", new String[] {"MS", "deadline of a call to a peer (default 1000)"});
         NODE.put("connect-timeout-ms", new String[] {"MS", "TCP connect timeout to a peer (default 250)"});
         NODE.put("max-value-bytes", new String[] {"N", "largest value; larger PUTs get 413 (default 16777216)"});
-        NODE.put("body-memory-mb", new String[] {"MB", "large request bodies held at once before 503 (default: heap / 8)"});
+        NODE.put("body-memory-mb", new String[] {"MB", "request bodies held at once before 503, and answers unsent to slow readers (default: heap / 8)"});
         NODE.put("block-cache-mb", new String[] {"MB", "RocksDB block cache, off-heap (default 32)"});
         NODE.put("memtable-mb", new String[] {"MB", "RocksDB memtable size; up to 3 exist (default 16)"});
         NODE.put("replicas", new String[] {"N", "replication factor, the default from (default: cluster size, at most 3)"});
@@ -36,6 +36,14 @@ final class Flags {
         NODE.put("fsync", new String[] {"", "acknowledge a write once a WAL sync covers it (group commit): survives power loss"});
         NODE.put("fsync-interval-ms", new String[] {"MS", "sync the WAL every MS instead; a power loss can take the last MS of writes"});
         NODE.put("streams", new String[] {"N", "range streams open at once, clients' and peers' together; more get 503 (default 8)"});
+        NODE.put("max-connections", new String[] {"N", "connections open at once; more are refused as they arrive (default 4096)"});
+        NODE.put("body-timeout-ms", new String[] {"MS", "a request head, then its body, not received in full by then closes the connection (default 10000)"});
+        NODE.put("write-timeout-ms", new String[] {"MS", "answers a client takes no byte of for this long close its connection (default 10000)"});
+        NODE.put("stream-idle-ms", new String[] {"MS", "a range stream whose client reads nothing for this long is closed (default 30000)"});
+        NODE.put("cluster-secret-file", new String[] {"PATH", "a file with the secret every member signs its internal calls with (the same on every node)"});
+        NODE.put("insecure", new String[] {"", "let members beyond loopback run without --cluster-secret-file: anyone who reaches a port can write"});
+        NODE.put("max-clock-skew-ms", new String[] {"MS", "refuse record versions further than this ahead of the wall clock, and never move the clock further (default 60000)"});
+        NODE.put("tokens-file", new String[] {"PATH", "lines 'TOKEN read|write|admin': clients then need Authorization: Bearer TOKEN (re-read on change or SIGHUP)"});
         NODE.put("admin", new String[] {"", "serve /v0/admin/profile (live flamegraphs) to loopback clients"});
         NODE.put("admin-token", new String[] {"TOKEN", "also serve it to any client sending Authorization: Bearer TOKEN (implies --admin)"});
         NODE.put("drain-ms", new String[] {"MS", "how long a stopping node waits for requests in flight (default 5000)"});

@@ -1,15 +1,26 @@
 package dht.cli;
 
+import dht.cluster.ClusterSecret;
 import dht.cluster.PeerSettings;
 import dht.cluster.Ring;
+import dht.cluster.Threads;
 import dht.http.AdminAccess;
+import dht.http.ClientAccess;
+import dht.http.Tokens;
 import dht.storage.EntryCodec;
 import dht.storage.Keys;
 import dht.storage.StorageException;
 import dht.storage.StoreSettings;
 import dht.storage.WalSync;
 
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +41,7 @@ public final class Main {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         Sockets.quietFallback();
         Sockets.placeNativeLibrary(Path.of(System.getProperty("java.io.tmpdir")));
+        Threads.exitOnOutOfMemoryAnywhere();
         if (args.length > 0 && args[0].equals("fill")) {
             System.exit(Fill.run(Arrays.asList(args).subList(1, args.length)));
         }
@@ -51,6 +63,7 @@ public final class Main {
             stopAll(nodes);
             System.exit(2);
         }
+        reloadTokensOnHangup(nodes);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopAll(nodes);
@@ -61,6 +74,14 @@ public final class Main {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGHUP reads the tokens file again, as daemons reread their configuration (instead of the JVM's default: exit). */
+    private static void reloadTokensOnHangup(List<Node> nodes) {
+        Tokens tokens = nodes.get(0).tokens();
+        if (tokens != null) {
+            Signal.handle(new Signal("HUP"), signal -> tokens.reload());
         }
     }
 
@@ -81,22 +102,89 @@ public final class Main {
                 }
             }
             int port = flags.integer("port", URI.create(self).getPort(), 1, 65535);
-            configs.add(config(flags, port, self, cluster, data));
+            configs.add(config(flags, port, self, cluster, data, secret(flags, cluster), tokens(flags)));
         } else {
             int base = flags.integer("port", 8080, 1, 65535 - LOCAL_NODES);
             List<String> cluster = new ArrayList<>();
             for (int i = 0; i < LOCAL_NODES; i++) {
                 cluster.add("http://localhost:" + (base + i));
             }
+            // The nodes of one JVM share a secret no one else has, unless one is given.
+            ClusterSecret secret = flags.has("cluster-secret-file") ? secret(flags, cluster)
+                    : ClusterSecret.random(maxClockSkewMillis(flags));
+            Tokens tokens = tokens(flags);
             for (int i = 0; i < LOCAL_NODES; i++) {
-                configs.add(config(flags, base + i, cluster.get(i), cluster, data.resolve(Integer.toString(base + i))));
+                configs.add(config(flags, base + i, cluster.get(i), cluster, data.resolve(Integer.toString(base + i)),
+                        secret, tokens));
             }
         }
         return configs;
     }
 
-    private static NodeConfig config(Flags flags, int port, String self, List<String> cluster, Path dir)
-            throws UsageException {
+    /** The clients' tokens from {@code --tokens-file}, or null when clients are not authenticated. */
+    private static Tokens tokens(Flags flags) throws UsageException {
+        String file = flags.string("tokens-file", null);
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Tokens.load(Path.of(file));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static int maxClockSkewMillis(Flags flags) throws UsageException {
+        return flags.integer("max-clock-skew-ms", 60_000, 1, 24 * 3600 * 1000);
+    }
+
+    /**
+     * The secret internal calls are signed with: from {@code --cluster-secret-file}, or none. A
+     * cluster whose members are not all on loopback cannot go without one unless the operator
+     * says {@code --insecure}: anyone who reaches a port could otherwise write any record.
+     */
+    static ClusterSecret secret(Flags flags, List<String> cluster) throws UsageException {
+        String file = flags.string("cluster-secret-file", null);
+        if (file == null) {
+            if (!flags.bool("insecure") && !cluster.stream().allMatch(Main::onLoopback)) {
+                throw new UsageException("members beyond loopback need a shared secret: make one with "
+                        + "'head -c 32 /dev/urandom | base64 > dht.secret', copy it to every node and give "
+                        + "--cluster-secret-file dht.secret (or --insecure to go without)");
+            }
+            return ClusterSecret.NONE;
+        }
+        byte[] secret;
+        try {
+            secret = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("cannot read --cluster-secret-file " + file + ": " + e.getMessage());
+        }
+        try {
+            return ClusterSecret.of(secret, maxClockSkewMillis(flags));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--cluster-secret-file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether the URL's host is a loopback address, decided without a name lookup. */
+    static boolean onLoopback(String url) {
+        String host = URI.create(url).getHost();
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (!literal.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(literal).isLoopbackAddress(); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static NodeConfig config(Flags flags, int port, String self, List<String> cluster, Path dir,
+                                     ClusterSecret secret, Tokens tokens) throws UsageException {
         int cores = Runtime.getRuntime().availableProcessors();
         // A request crosses a selector, a worker and the peer loop; with more threads than that
         // per pair of cores, they mostly wait for each other to be scheduled. Measured on two
@@ -117,7 +205,8 @@ public final class Main {
                 flags.integer("peer-connections", 8, 1, 1024),
                 flags.integer("connect-timeout-ms", 250, 1, 60_000),
                 flags.integer("peer-timeout-ms", 1000, 1, 600_000),
-                EntryCodec.maxLength(maxValueBytes));
+                EntryCodec.maxLength(maxValueBytes),
+                secret);
         NodeConfig.Tuning tuning = new NodeConfig.Tuning(
                 flags.integer("workers", cores, 1, 4096),
                 flags.integer("queue", 1024, 1, 1 << 20),
@@ -131,13 +220,18 @@ public final class Main {
                 (long) flags.integer("hint-max-mb", 256, 0, 1 << 20) * MIB,
                 flags.integer("tombstone-grace-ms", 24 * 3600 * 1000, 1, Integer.MAX_VALUE),
                 (long) flags.integer("body-memory-mb", (int) (Runtime.getRuntime().maxMemory() / 8 / MIB), 1, 1 << 20) * MIB,
-                flags.integer("streams", 8, 1, 1024));
+                flags.integer("streams", 8, 1, 1024),
+                flags.integer("max-connections", 4096, 1, 1 << 20),
+                flags.integer("body-timeout-ms", 10_000, 1, 3_600_000),
+                flags.integer("write-timeout-ms", 10_000, 1, 3_600_000),
+                flags.integer("stream-idle-ms", 30_000, 1, 3_600_000));
         if (tuning.tombstoneGraceMillis() <= tuning.hintWindowMillis()) {
             throw new UsageException("--tombstone-grace-ms must exceed --hint-window-ms, or a late hint could revive a purged delete");
         }
         String token = flags.string("admin-token", null);
         AdminAccess admin = new AdminAccess(flags.bool("admin") || token != null, token);
-        return new NodeConfig(port, self, cluster, store, peers, tuning, admin);
+        return new NodeConfig(port, self, cluster, store, peers, tuning, new ClientAccess(admin, tokens),
+                maxClockSkewMillis(flags));
     }
 
     /** A member URL in the one form every node compares: scheme://host:port, no trailing slash. */

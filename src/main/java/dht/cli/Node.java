@@ -1,9 +1,11 @@
 package dht.cli;
 
+import dht.cluster.ByteBudget;
 import dht.cluster.FailureDetector;
 import dht.cluster.PeerClient;
 import dht.cluster.PeerLoop;
 import dht.cluster.Ring;
+import dht.cluster.Threads;
 import dht.coordinator.Coordinator;
 import dht.coordinator.FollowUps;
 import dht.coordinator.Hints;
@@ -13,9 +15,11 @@ import dht.coordinator.RemoteReplica;
 import dht.coordinator.Replica;
 import dht.coordinator.TombstonePurge;
 import dht.http.BodyBudget;
+import dht.http.Connections;
 import dht.http.DhtServer;
 import dht.http.Observability;
 import dht.http.RangeStreams;
+import dht.http.Tokens;
 import dht.http.WorkerPool;
 import dht.storage.RocksStore;
 import dht.storage.Store;
@@ -28,6 +32,9 @@ import java.net.BindException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -38,6 +45,7 @@ import java.util.function.UnaryOperator;
  */
 final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    private static final long TOKEN_CHECK_MILLIS = 1000;
 
     private final NodeConfig config;
     private final RocksStore store;
@@ -49,6 +57,8 @@ final class Node implements AutoCloseable {
     private final FollowUps followUps;
     private final TombstonePurge purge;
     private final DhtServer server;
+    private final ScheduledExecutorService tokenWatch =
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("tokens watch"));
 
     private Node(NodeConfig config, RocksStore store, WalSync wal, PeerClient[] peers, PeerLoop peerLoop, FailureDetector detector,
                  Hints hints, FollowUps followUps, TombstonePurge purge, DhtServer server) {
@@ -78,7 +88,7 @@ final class Node implements AutoCloseable {
         }
         RocksStore store = RocksStore.open(config.store());
         LongSupplier wallMillis = System::currentTimeMillis;
-        HybridClock clock = new HybridClock(wallMillis);
+        HybridClock clock = new HybridClock(wallMillis, config.maxClockSkewMillis());
         Store wrapped = storeWrapper.apply(store);
         WalSync wal = new WalSync(wrapped, config.store().sync(), config.store().syncIntervalMillis());
         LocalReplica local = new LocalReplica(config.self(), wrapped, clock, wal);
@@ -86,7 +96,7 @@ final class Node implements AutoCloseable {
         Replica[] members = new Replica[ring.size()];
         List<PeerClient> peerList = new ArrayList<>();
         List<Replica> remotes = new ArrayList<>();
-        PeerLoop peerLoop = new PeerLoop();
+        PeerLoop peerLoop = new PeerLoop(tuning.bodyMemoryBytes());
         for (int i = 0; i < members.length; i++) {
             if (i == self) {
                 members[i] = local;
@@ -103,18 +113,25 @@ final class Node implements AutoCloseable {
         TombstonePurge purge = null;
         try {
             hints = new Hints(store, wal, remotes, tuning.hintWindowMillis(), tuning.hintMaxBytes(), wallMillis);
-            Coordinator coordinator = new Coordinator(ring, members, clock, hints, followUps, tuning.replicas());
+            // Room for the largest value's answers from two replicas, so one read at the default
+            // quorum always fits; more only while reads of large values are few.
+            Coordinator coordinator = new Coordinator(ring, members, clock, hints, followUps, tuning.replicas(),
+                    new ByteBudget(2 * tuning.bodyMemoryBytes()));
             purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), wallMillis);
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
             BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
+            Connections connections = new Connections(tuning.maxConnections(), tuning.bodyMemoryBytes(),
+                    tuning.bodyTimeoutMillis(), tuning.writeTimeoutMillis(), tuning.streamIdleMillis());
             RangeStreams streams = new RangeStreams(tuning.streams());
             StatusReport status = new StatusReport(config.self(), ring, peers, store, wal, workers, hints, followUps,
-                    bodies, streams);
-            NodeMetrics metrics = new NodeMetrics(peerList, store, wal, workers, hints, followUps, bodies, streams);
+                    bodies, connections, streams);
+            NodeMetrics metrics = new NodeMetrics(peerList, store, wal, workers, hints, followUps, bodies, connections,
+                    streams);
             Observability observability = new Observability(status::json, metrics::scrape, metrics.contentType(),
-                    metrics.requests(), config.admin());
-            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, detector, workers,
-                    tuning.maxValueBytes(), bodies, streams, observability);
+                    metrics.requests(), config.access());
+            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, detector,
+                    config.peers().secret(), clock, workers,
+                    tuning.maxValueBytes(), bodies, connections, streams, observability);
             server.start();
             int answered = detector.announce();
             LOG.log(System.Logger.Level.INFO, "{0} announced itself: {1} of {2} peers answered",
@@ -123,7 +140,9 @@ final class Node implements AutoCloseable {
             detector.start();
             hints.start();
             purge.start();
-            return new Node(config, store, wal, peers, peerLoop, detector, hints, followUps, purge, server);
+            Node node = new Node(config, store, wal, peers, peerLoop, detector, hints, followUps, purge, server);
+            node.watchTokens();
+            return node;
         } catch (IOException e) {
             detector.close();
             if (hints != null) {
@@ -163,6 +182,20 @@ final class Node implements AutoCloseable {
         return config.self();
     }
 
+    /** The clients' tokens, or null when clients are not authenticated. */
+    Tokens tokens() {
+        return config.access().tokens();
+    }
+
+    /** Rotating tokens is editing their file: it is read again within a second of a change. */
+    private void watchTokens() {
+        Tokens tokens = tokens();
+        if (tokens != null) {
+            tokenWatch.scheduleWithFixedDelay(tokens::reloadIfChanged, TOKEN_CHECK_MILLIS, TOKEN_CHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
     @Override
     public void close() {
         try {
@@ -170,6 +203,7 @@ final class Node implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Threads.stopAndWait(tokenWatch);
         detector.close();
         hints.close();
         followUps.close();

@@ -1,7 +1,7 @@
 package dht.cli;
 
 import dht.cluster.PeerSettings;
-import dht.http.AdminAccess;
+import dht.http.ClientAccess;
 import dht.storage.StoreSettings;
 
 import java.util.List;
@@ -15,10 +15,11 @@ import java.util.List;
  * @param store how RocksDB is opened
  * @param peers how peers are called
  * @param tuning the thread, queue and ring settings
- * @param admin who may use the admin endpoints
+ * @param access what clients may do, the admin endpoints included
+ * @param maxClockSkewMillis how far ahead of this node's clock a version from elsewhere may lie
  */
 record NodeConfig(int port, String self, List<String> cluster, StoreSettings store, PeerSettings peers, Tuning tuning,
-                  AdminAccess admin) {
+                  ClientAccess access, long maxClockSkewMillis) {
 
     /**
      * @param workers worker threads
@@ -34,9 +35,14 @@ record NodeConfig(int port, String self, List<String> cluster, StoreSettings sto
      * @param tombstoneGraceMillis how long a tombstone is kept before it is purged
      * @param bodyMemoryBytes how many bytes of large request bodies the node holds at once
      * @param streams range streams open at once, its own and its peers' together
+     * @param maxConnections connections open at once; more are refused
+     * @param bodyTimeoutMillis how long a request body may take to arrive
+     * @param writeTimeoutMillis how long answers may wait for a client that reads nothing
+     * @param streamIdleMillis how long a range stream may wait for a client that reads nothing
      */
     record Tuning(int workers, int queue, int queueMillis, int selectors, int partitions, int maxValueBytes,
                   int drainMillis, int replicas, long hintWindowMillis, long hintMaxBytes,
-                  long tombstoneGraceMillis, long bodyMemoryBytes, int streams) {
+                  long tombstoneGraceMillis, long bodyMemoryBytes, int streams, int maxConnections,
+                  long bodyTimeoutMillis, long writeTimeoutMillis, long streamIdleMillis) {
     }
 }

@@ -5,6 +5,7 @@ import dht.cluster.PeerHealth;
 import dht.coordinator.FollowUps;
 import dht.coordinator.Hints;
 import dht.http.BodyBudget;
+import dht.http.Connections;
 import dht.http.RangeStreams;
 import dht.http.RequestMetrics;
 import dht.http.WorkerPool;
@@ -35,7 +36,7 @@ final class NodeMetrics {
     private final RequestMetrics requests = new RequestMetrics(registry);
 
     NodeMetrics(List<PeerClient> peers, RocksStore store, WalSync wal, WorkerPool workers, Hints hints, FollowUps followUps,
-                BodyBudget bodies, RangeStreams streams) {
+                BodyBudget bodies, Connections connections, RangeStreams streams) {
         CounterWithCallback.builder()
                 .name("dht_peer_calls")
                 .help("Calls to each peer (replica reads and writes, range streams), by how they ended")
@@ -45,6 +46,16 @@ final class NodeMetrics {
                         for (PeerClient.CallResult result : PeerClient.CallResult.values()) {
                             callback.call(peer.calls(result), peer.url(), result.name().toLowerCase(Locale.ROOT));
                         }
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("dht_peer_clock_refusals")
+                .help("Records from each peer refused for a version further ahead of this node's clock than --max-clock-skew-ms")
+                .labelNames("peer")
+                .callback(callback -> {
+                    for (PeerClient peer : peers) {
+                        callback.call(peer.health().state().clockRefusals(), peer.url());
                     }
                 })
                 .register(registry);
@@ -113,7 +124,21 @@ final class NodeMetrics {
         counter("dht_wal_sync_failures", "WAL syncs that failed; under --fsync each failed its batch's writes", wal::failedSyncs);
         gauge("dht_hints_stored_bytes", "Bytes of hints kept for replicas that missed writes", hints::storedBytes);
         counter("dht_hints_dropped", "Hints dropped because --hint-max-mb was reached", hints::dropped);
-        gauge("dht_body_memory_held_bytes", "Bytes of large request bodies held now", bodies::heldBytes);
+        gauge("dht_body_memory_held_bytes", "Bytes of request bodies held now", bodies::heldBytes);
+        gauge("dht_connections_open", "Client and peer connections open now", connections::open);
+        counter("dht_connections_refused", "Connections refused because --max-connections were open", connections::refused);
+        gauge("dht_unsent_answer_bytes", "Bytes of answers waiting for clients to read them", connections::unsentBytes);
+        CounterWithCallback.builder()
+                .name("dht_connections_closed")
+                .help("Connections the node closed: a head or body that did not arrive in time, answers not read in time, "
+                        + "a range stream whose client stopped reading, or unsent answers over the node's bound")
+                .labelNames("reason")
+                .callback(callback -> {
+                    for (Connections.Closed reason : Connections.Closed.values()) {
+                        callback.call(connections.closed(reason), reason.name().toLowerCase(Locale.ROOT));
+                    }
+                })
+                .register(registry);
         gauge("dht_range_streams_open", "Range streams open now, clients' and peers'", streams::open);
         JvmMetrics.builder().register(registry);
     }

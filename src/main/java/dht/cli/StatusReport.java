@@ -6,6 +6,7 @@ import dht.cluster.Ring;
 import dht.coordinator.FollowUps;
 import dht.coordinator.Hints;
 import dht.http.BodyBudget;
+import dht.http.Connections;
 import dht.http.RangeStreams;
 import dht.http.WorkerPool;
 import dht.storage.Store;
@@ -27,12 +28,14 @@ final class StatusReport {
     private final Hints hints;
     private final FollowUps followUps;
     private final BodyBudget bodies;
+    private final Connections connections;
     private final RangeStreams streams;
     private final String[] shares;
     private final long startedMillis = System.currentTimeMillis();
 
     StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WalSync wal, WorkerPool workers, Hints hints,
-                 FollowUps followUps, BodyBudget bodies, RangeStreams streams) {
+                 FollowUps followUps, BodyBudget bodies, Connections connections, RangeStreams streams) {
+        this.connections = connections;
         this.wal = wal;
         this.followUps = followUps;
         this.streams = streams;
@@ -80,6 +83,11 @@ final class StatusReport {
                 .append("},\"queuedRequests\":").append(workers.queued())
                 .append(",\"heldBodyBytes\":").append(bodies.heldBytes())
                 .append(",\"openRangeStreams\":").append(streams.open())
+                .append(",\"connections\":{\"open\":").append(connections.open())
+                .append(",\"max\":").append(connections.max())
+                .append(",\"refused\":").append(connections.refused())
+                .append(",\"unsentAnswerBytes\":").append(connections.unsentBytes())
+                .append('}')
                 .append('}');
         return out.toString();
     }
@@ -91,7 +99,7 @@ final class StatusReport {
                 .append("\",\"sinceMillis\":").append(sinceMillis)
                 .append(",\"probes\":{\"answered\":").append(state.probesOk())
                 .append(",\"failed\":").append(state.probesFailed())
-                .append('}');
+                .append("},\"clockRefusals\":").append(state.clockRefusals());
     }
 
     private static String quote(String text) {

@@ -20,15 +20,16 @@ public final class ChunkedReader implements Closeable {
     private static final int MAX_LINE_BYTES = 8 * 1024;
 
     // fixed after construction
-    private final Socket socket;
+    private final Closeable connection;
     private final InputStream in;
     private final int maxChunkBytes;
 
     private boolean ended;
 
-    private ChunkedReader(Socket socket, int maxChunkBytes) throws IOException {
-        this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES);
+    /** Reads an answer from {@code in}, its head included; {@code connection} is closed with the reader. */
+    ChunkedReader(Closeable connection, InputStream in, int maxChunkBytes) {
+        this.connection = connection;
+        this.in = new BufferedInputStream(in, BUFFER_BYTES);
         this.maxChunkBytes = maxChunkBytes;
     }
 
@@ -51,7 +52,7 @@ public final class ChunkedReader implements Closeable {
             out.write(("GET " + uri + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
                     + "\r\n" + headers + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            ChunkedReader reader = new ChunkedReader(socket, maxChunkBytes);
+            ChunkedReader reader = new ChunkedReader(socket, socket.getInputStream(), maxChunkBytes);
             reader.readHead();
             return reader;
         } catch (IOException | RuntimeException e) {
@@ -60,7 +61,8 @@ public final class ChunkedReader implements Closeable {
         }
     }
 
-    private void readHead() throws IOException {
+    /** Reads the answer's head: a 200 with a chunked body, or {@link Refused}. */
+    void readHead() throws IOException {
         String status = readLine();
         if (!status.startsWith("HTTP/1.1 200 ")) {
             throw new Refused("answered " + status);
@@ -129,7 +131,7 @@ public final class ChunkedReader implements Closeable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        connection.close();
     }
 
     /** The server answered, but not with 200: it is up, and refused this request. */

@@ -91,6 +91,14 @@ public final class FailureDetector implements AutoCloseable {
         }
     }
 
+    /** The node with this URL sent a record too far ahead of this node's clock; unknown senders are ignored. */
+    public void clockRefused(String url) {
+        PeerHealth health = url == null ? null : byUrl.get(url);
+        if (health != null) {
+            health.clockRefused();
+        }
+    }
+
     @Override
     public void close() {
         Threads.stopAndWait(prober);

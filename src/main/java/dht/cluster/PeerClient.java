@@ -31,6 +31,7 @@ public final class PeerClient implements AutoCloseable {
     private final String url;
     private final InetSocketAddress address;
     private final byte[] headers;
+    private final String self;
     private final String senderHeader;
     private final PeerSettings settings;
     private final PeerConnection[] connections;
@@ -50,13 +51,14 @@ public final class PeerClient implements AutoCloseable {
         this.url = url;
         URI parsed = URI.create(url);
         this.address = new InetSocketAddress(parsed.getHost(), parsed.getPort());
+        this.self = self;
         this.senderHeader = ReplicaProtocol.SENDER_HEADER + ": " + self + "\r\n";
         this.headers = (" HTTP/1.1\r\nHost: " + parsed.getHost() + ":" + parsed.getPort() + "\r\n" + senderHeader)
                 .getBytes(StandardCharsets.US_ASCII);
         this.settings = settings;
         this.connections = new PeerConnection[settings.connections()];
         for (int i = 0; i < connections.length; i++) {
-            connections[i] = new PeerConnection(address, loop);
+            connections[i] = new PeerConnection(address, loop, settings.maxEntryBytes());
         }
         this.timeoutNanos = settings.timeoutMillis() * 1_000_000L;
         for (int i = 0; i < results.length; i++) {
@@ -107,11 +109,12 @@ public final class PeerClient implements AutoCloseable {
         return ReplicaProtocol.ENTITY_PATH + "?id=" + PercentEncoding.encode(key);
     }
 
-    /** The whole request in one buffer: request line, headers and, for a write, the record. */
+    /** The whole request in one buffer: request line, headers (the signature's among them) and, for a write, the record. */
     private ByteBuffer request(String method, String target, Record record) {
         byte[] body = record == null ? null : ReplicaProtocol.recordBody(record);
-        String length = body == null ? "" : "Content-Length: " + body.length + "\r\n";
         int bodyLength = body == null ? 0 : body.length;
+        String length = (body == null ? "" : "Content-Length: " + body.length + "\r\n")
+                + settings.secret().headerLine(method.strip(), target, self, System.currentTimeMillis(), bodyLength);
         byte[] bytes = new byte[method.length() + target.length() + headers.length + length.length() + 2 + bodyLength];
         int at = ascii(method, bytes, 0);
         at = ascii(target, bytes, at);
@@ -143,7 +146,8 @@ public final class PeerClient implements AutoCloseable {
                 + (end == null ? "" : "&end=" + PercentEncoding.encode(end));
         long sent = System.nanoTime();
         try {
-            ChunkedReader reader = ChunkedReader.open(address, uri, senderHeader,
+            String headerLines = senderHeader + settings.secret().headerLine("GET", uri, self, System.currentTimeMillis(), 0);
+            ChunkedReader reader = ChunkedReader.open(address, uri, headerLines,
                     settings.connectTimeoutMillis(), settings.timeoutMillis(), settings.maxEntryBytes());
             health.heardFrom();
             count(null);
@@ -182,6 +186,10 @@ public final class PeerClient implements AutoCloseable {
                     health.failed(sent); // stopping: it answers, but serves nothing
                 } else {
                     health.heardFrom();
+                }
+                if (received.status() == ReplyReader.DROPPED) {
+                    throw new PeerException(PeerException.Kind.UNAVAILABLE, "the reply from peer " + url
+                            + " was dropped: larger than the node's room for replies being read", null);
                 }
                 T value = decoder.apply(received);
                 count(null);

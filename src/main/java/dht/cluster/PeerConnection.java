@@ -8,7 +8,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Queue;
@@ -30,13 +29,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * requests per write. The write side (channel, what is being written) is guarded by a lock that
  * is only ever held for a non-blocking write; the read side belongs to the loop.
  *
- * <p>Replies are parsed for what dht's nodes send: a status line, headers with a
- * {@code Content-Length}, and that many bytes of body.
+ * <p>Replies are parsed by a {@link ReplyReader}, for what dht's nodes send.
  */
 final class PeerConnection {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
-    private static final int MAX_HEAD_BYTES = 8 * 1024;
-    private static final byte[] CONTENT_LENGTH = "\r\ncontent-length:".getBytes(StandardCharsets.US_ASCII);
 
     /** A request on its way: the encoded bytes, the future its reply completes, and its deadline. */
     record Call(ByteBuffer request, CompletableFuture<Reply> reply, long deadlineNanos) {
@@ -65,15 +61,13 @@ final class PeerConnection {
 
     // loop thread only
     private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    private final byte[] head = new byte[MAX_HEAD_BYTES];
-    private int headLength;
-    private int status;
-    private byte[] body;
-    private int bodyRead;
+    private final ReplyReader replies;
 
-    PeerConnection(InetSocketAddress address, PeerLoop loop) {
+    /** @param maxReplyBytes the largest reply body the peer may send */
+    PeerConnection(InetSocketAddress address, PeerLoop loop, int maxReplyBytes) {
         this.address = address;
         this.loop = loop;
+        this.replies = new ReplyReader(address.toString(), maxReplyBytes, loop.replyBudget());
         loop.add(this);
     }
 
@@ -248,94 +242,13 @@ final class PeerConnection {
     }
 
     private void parse() throws IOException {
-        while (in.hasRemaining()) {
-            if (body == null) {
-                if (!readHead()) {
-                    return;
-                }
+        for (Reply reply = replies.next(in); reply != null; reply = replies.next(in)) {
+            Call call = sent.poll();
+            if (call == null) {
+                throw new IOException("peer " + address + " sent a reply nobody asked for");
             }
-            int take = Math.min(in.remaining(), body.length - bodyRead);
-            in.get(body, bodyRead, take);
-            bodyRead += take;
-            if (bodyRead == body.length) {
-                Call call = sent.poll();
-                if (call == null) {
-                    throw new IOException("peer " + address + " sent a reply nobody asked for");
-                }
-                Reply reply = new Reply(status, body);
-                body = null;
-                call.reply().complete(reply);
-            }
+            call.reply().complete(reply);
         }
-    }
-
-    /** Reads head bytes until the blank line; true once the head is complete and the body sized. */
-    private boolean readHead() throws IOException {
-        while (in.hasRemaining()) {
-            if (headLength == head.length) {
-                throw new IOException("reply head longer than " + MAX_HEAD_BYTES + " bytes");
-            }
-            head[headLength++] = in.get();
-            if (headLength >= 4 && head[headLength - 1] == '\n' && head[headLength - 2] == '\r'
-                    && head[headLength - 3] == '\n' && head[headLength - 4] == '\r') {
-                status = parseStatus();
-                body = new byte[contentLength()];
-                bodyRead = 0;
-                headLength = 0;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private int parseStatus() throws IOException {
-        // "HTTP/1.1 200 OK"
-        if (headLength < 12 || head[8] != ' ') {
-            throw new IOException("bad status line from peer " + address);
-        }
-        return (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0');
-    }
-
-    /** The Content-Length header's value, read from the head's bytes: every reply passes here. */
-    private int contentLength() throws IOException {
-        int at = headerValue();
-        if (at < 0) {
-            throw new IOException("reply from peer " + address + " has no Content-Length");
-        }
-        while (at < headLength && head[at] == ' ') {
-            at++;
-        }
-        long length = 0;
-        int digits = 0;
-        for (; at < headLength && head[at] >= '0' && head[at] <= '9' && digits < 10; at++, digits++) {
-            length = length * 10 + head[at] - '0';
-        }
-        while (at < headLength && head[at] == ' ') {
-            at++;
-        }
-        if (digits == 0 || length > Integer.MAX_VALUE || at >= headLength || head[at] != '\r') {
-            throw new IOException("bad Content-Length from peer " + address);
-        }
-        return (int) length;
-    }
-
-    /** Where the Content-Length value starts in the head, or -1; header names match in any case. */
-    private int headerValue() {
-        int n = CONTENT_LENGTH.length;
-        for (int i = 0; i + n <= headLength; i++) {
-            int j = 0;
-            while (j < n && lowerCase(head[i + j]) == CONTENT_LENGTH[j]) {
-                j++;
-            }
-            if (j == n) {
-                return i + n;
-            }
-        }
-        return -1;
-    }
-
-    private static byte lowerCase(byte b) {
-        return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
     }
 
     /**
@@ -364,8 +277,7 @@ final class PeerConnection {
             writeLock.unlock();
         }
         in.clear();
-        headLength = 0;
-        body = null;
+        replies.reset();
         failAll(failed, cause); // callbacks may send responses: not under the lock
     }
 

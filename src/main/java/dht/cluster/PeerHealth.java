@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  */
 public final class PeerHealth {
     /** What the status report shows of a peer. */
-    public record State(boolean down, long sinceNanos, long probesOk, long probesFailed) {
+    public record State(boolean down, long sinceNanos, long probesOk, long probesFailed, long clockRefusals) {
     }
 
     // fixed after construction
@@ -27,6 +27,7 @@ public final class PeerHealth {
     private final AtomicBoolean probing = new AtomicBoolean();
     private final LongAdder probesOk = new LongAdder();
     private final LongAdder probesFailed = new LongAdder();
+    private final LongAdder clockRefusals = new LongAdder();
 
     PeerHealth(LongSupplier nanos) {
         this.nanos = nanos;
@@ -67,7 +68,12 @@ public final class PeerHealth {
         probing.set(false);
     }
 
+    /** The peer sent a record stamped further ahead of this node's clock than allowed: its clock is off. */
+    void clockRefused() {
+        clockRefusals.increment();
+    }
+
     public State state() {
-        return new State(down, sinceNanos, probesOk.sum(), probesFailed.sum());
+        return new State(down, sinceNanos, probesOk.sum(), probesFailed.sum(), clockRefusals.sum());
     }
 }

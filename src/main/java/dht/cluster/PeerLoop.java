@@ -25,6 +25,7 @@ public final class PeerLoop implements AutoCloseable {
     // fixed after construction
     private final Selector selector;
     private final Thread thread;
+    private final ByteBudget replyBudget;
 
     // any thread
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -32,7 +33,9 @@ public final class PeerLoop implements AutoCloseable {
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private volatile boolean closed;
 
-    public PeerLoop() {
+    /** @param replyBudgetBytes bytes of replies all connections may be reading at once */
+    public PeerLoop(long replyBudgetBytes) {
+        this.replyBudget = new ByteBudget(replyBudgetBytes);
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -60,6 +63,11 @@ public final class PeerLoop implements AutoCloseable {
      */
     boolean sleeping() {
         return sleeping.get();
+    }
+
+    /** What every connection's replies being read are held against. */
+    ByteBudget replyBudget() {
+        return replyBudget;
     }
 
     /** Watches the connection's deadlines from now on. */

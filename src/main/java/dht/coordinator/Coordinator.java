@@ -1,5 +1,7 @@
 package dht.coordinator;
 
+import dht.cluster.ByteBudget;
+import dht.cluster.PeerException;
 import dht.cluster.Ring;
 import dht.storage.Record;
 import dht.storage.RecordCursor;
@@ -7,6 +9,7 @@ import dht.storage.RecordCursor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -34,12 +37,18 @@ import java.util.function.Function;
  * request is settled in bounded time, and a request fails only after every one of its replicas
  * was called.
  *
+ * <p>Memory. Large answers (over {@link #SMALL_ANSWER_BYTES}) a read holds until its last reply
+ * count against a node-wide budget; one that does not fit counts as a failed reply. Many reads of
+ * large values at once then fail some of them (504) instead of exhausting the heap.
+ *
  * <p>Not guaranteed. Concurrent writes to one key are resolved by last-writer-wins on versions,
  * and the loser is lost. A write that failed its quorum (504) may still have reached some
  * replicas and may later win.
  */
 public final class Coordinator {
     private static final System.Logger LOG = System.getLogger(Coordinator.class.getName());
+    /** Answers up to this size are not counted: their number is bounded by the requests in flight. */
+    static final int SMALL_ANSWER_BYTES = 64 * 1024;
 
     // fixed after construction
     private final Ring ring;
@@ -48,13 +57,16 @@ public final class Coordinator {
     private final Hints hints;
     private final FollowUps followUps;
     private final int replicationFactor;
+    private final ByteBudget answers;
 
     /**
      * @param members a replica per member index of the ring, this node's own included
      * @param replicationFactor the default {@code from}
+     * @param answers what large answers held by reads in flight count against
      */
     public Coordinator(Ring ring, Replica[] members, HybridClock clock, Hints hints, FollowUps followUps,
-                       int replicationFactor) {
+                       int replicationFactor, ByteBudget answers) {
+        this.answers = answers;
         this.ring = ring;
         this.members = members;
         this.clock = clock;
@@ -154,6 +166,7 @@ public final class Coordinator {
         private final byte[] key;
         private final Record[] answers;
         private final boolean[] answered;
+        private final AtomicLong heldBytes = new AtomicLong(); // of the node's answer budget
 
         Read(byte[] key, Replica[] replicas, int ack) {
             super(replicas, ack);
@@ -165,6 +178,31 @@ public final class Coordinator {
         @Override
         CompletableFuture<?> call(Replica replica) {
             return replica.read(key);
+        }
+
+        /**
+         * A record stamped too far ahead of this node's clock is refused, not merged: it would win
+         * for ever. A large one that the node has no room to hold is refused too.
+         */
+        @Override
+        Throwable refusal(Object value) {
+            Record record = (Record) value;
+            if (record == null) {
+                return null;
+            }
+            if (!clock.admits(record.version())) {
+                return new PeerException(PeerException.Kind.BAD_REPLY, "a replica answered a version "
+                        + clock.millisAhead(record.version()) + " ms ahead of this node's clock", null);
+            }
+            int size = record.valueLength();
+            if (size > SMALL_ANSWER_BYTES) {
+                if (!Coordinator.this.answers.tryReserve(size)) {
+                    return new PeerException(PeerException.Kind.UNAVAILABLE,
+                            "no room to hold another answer of " + size + " bytes; too many large reads in flight", null);
+                }
+                heldBytes.addAndGet(size);
+            }
+            return null;
         }
 
         @Override
@@ -183,6 +221,7 @@ public final class Coordinator {
 
         @Override
         void ended(boolean[] skipped) {
+            Coordinator.this.answers.release(heldBytes.get());
             Record newest = ReadRepair.newest(answered, answers);
             for (int i = 0; i < replicas.length; i++) {
                 if (ReadRepair.isStale(i, answered, answers, newest)) {

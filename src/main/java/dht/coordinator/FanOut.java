@@ -44,6 +44,11 @@ abstract class FanOut {
     /** The call to one replica; its value is a {@code Record} for reads. */
     abstract CompletableFuture<?> call(Replica replica);
 
+    /** Why a value that arrived must count as a failure, or null when it is good. */
+    Throwable refusal(Object value) {
+        return null;
+    }
+
     /**
      * One reply, in the order they arrive, from whichever thread delivered it.
      *
@@ -71,13 +76,14 @@ abstract class FanOut {
 
     private void send(int i) {
         call(replicas[i]).whenComplete((value, failure) -> {
-            Throwable cause = unwrap(failure);
-            Quorum.Decision decision = quorum.reply(value instanceof Record record ? record : null, cause);
+            Throwable cause = failure == null ? refusal(value) : unwrap(failure);
+            Object answer = cause == null ? value : null;
+            Quorum.Decision decision = quorum.reply(answer instanceof Record record ? record : null, cause);
             if (decision == Quorum.Decision.CALL_STANDBY) {
                 callStandby();
                 decision = null;
             }
-            replied(i, value, cause, decision);
+            replied(i, answer, cause, decision);
             if (outstanding.decrementAndGet() == 0) {
                 ended(held);
             }

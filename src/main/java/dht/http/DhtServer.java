@@ -1,8 +1,11 @@
 package dht.http;
 
+import dht.cluster.ClusterSecret;
 import dht.cluster.FailureDetector;
 import dht.cluster.ReplicaProtocol;
+import dht.cluster.Threads;
 import dht.coordinator.Coordinator;
+import dht.coordinator.HybridClock;
 import dht.coordinator.Replica;
 import dht.coordinator.Replication;
 import dht.storage.RecordCursor;
@@ -12,6 +15,7 @@ import one.nio.http.HttpSession;
 import one.nio.http.Request;
 import one.nio.http.Response;
 import one.nio.net.Socket;
+import one.nio.server.RejectedSessionException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +48,7 @@ public final class DhtServer extends HttpServer {
     static final String METRICS_PATH = "/metrics";
     static final String PROFILE_PATH = "/v0/admin/profile";
     private static final int DEFAULT_PROFILE_SECONDS = 10;
+    private static final int DEADLINE_CHECK_MILLIS = 1000;
 
     // fixed after construction
     private final Coordinator coordinator;
@@ -51,6 +56,7 @@ public final class DhtServer extends HttpServer {
     private final WorkerPool workers;
     private final int maxValueBytes;
     private final BodyBudget bodyBudget;
+    private final Connections connections;
     private final RangeStreams streams;
     private final Observability observability;
     private final Profiler profiler;
@@ -63,33 +69,51 @@ public final class DhtServer extends HttpServer {
     /**
      * @param local this node's replica, which serves peers' calls and {@code local=true} ranges
      * @param detector told of every peer that calls this node
+     * @param secret what peers' calls must be signed with
+     * @param clock what a peer's record versions are checked against
      */
     public DhtServer(HttpServerConfig config, Coordinator coordinator, Replica local, FailureDetector detector,
-                     WorkerPool workers, int maxValueBytes, BodyBudget bodyBudget, RangeStreams streams,
-                     Observability observability) throws IOException {
-        super(config);
+                     ClusterSecret secret, HybridClock clock, WorkerPool workers, int maxValueBytes, BodyBudget bodyBudget, Connections connections,
+                     RangeStreams streams, Observability observability) throws IOException {
+        super(withDeadlineChecks(config));
         this.coordinator = coordinator;
-        this.replicas = new ReplicaEndpoint(local, detector, maxValueBytes);
+        this.replicas = new ReplicaEndpoint(local, detector, secret, clock, maxValueBytes);
         this.workers = workers;
         this.maxValueBytes = maxValueBytes;
         this.bodyBudget = bodyBudget;
+        this.connections = connections;
         this.streams = streams;
         this.observability = observability;
-        this.profiler = observability.admin().enabled() ? new Profiler() : null;
+        this.profiler = observability.access().admin().enabled() ? new Profiler() : null;
+    }
+
+    /**
+     * one-nio's cleanup thread visits every session each keep-alive period; {@link DhtSession}
+     * uses the visit to enforce its deadlines, so the period is their precision.
+     */
+    private static HttpServerConfig withDeadlineChecks(HttpServerConfig config) {
+        config.keepAlive = DEADLINE_CHECK_MILLIS;
+        return config;
     }
 
     @Override
-    public HttpSession createSession(Socket socket) {
+    public HttpSession createSession(Socket socket) throws RejectedSessionException {
+        if (!connections.tryOpen()) {
+            throw new RejectedSessionException("more than " + connections.max() + " connections open");
+        }
         // one-nio's Java-socket fallback ignores the acceptor's noDelay. Without it, Nagle holds a
         // reply while the one before is unacknowledged: pipelined peer calls then wait out delayed
         // ACKs, and at 1,000 req/s a 2-of-3 GET measured 13 ms at the median instead of 1-2 ms.
         socket.setNoDelay(true);
         // Replica writes carry the record header on top of the largest value.
-        return new DhtSession(socket, this, replicas.maxRecordBytes(), bodyBudget, observability.requests());
+        return new DhtSession(socket, this, replicas.maxRecordBytes(), bodyBudget, connections, observability.requests());
     }
 
     @Override
     public void handleRequest(Request request, HttpSession session) throws IOException {
+        if (((DhtSession) session).holdWhileBacklogged(request)) {
+            return; // handled once the client has read the answers before it
+        }
         ((DhtSession) session).begin(Operation.of(request.getPath(), request.getMethod()));
         if (draining) {
             session.sendResponse(Responses.overloaded("node is stopping"));
@@ -97,10 +121,22 @@ public final class DhtServer extends HttpServer {
         }
         try {
             switch (request.getPath()) {
-                case ENTITY_PATH -> entity(request, session);
-                case RANGE_PATH -> range(request, (DhtSession) session);
-                case STATUS_PATH -> status(request, session);
-                case METRICS_PATH -> report(request, session, metrics());
+                case ENTITY_PATH -> {
+                    requireRole(request, request.getMethod() == Request.METHOD_GET ? Tokens.Role.READ : Tokens.Role.WRITE);
+                    entity(request, session);
+                }
+                case RANGE_PATH -> {
+                    requireRole(request, Tokens.Role.READ);
+                    range(request, (DhtSession) session);
+                }
+                case STATUS_PATH -> {
+                    requireRole(request, Tokens.Role.READ);
+                    status(request, session);
+                }
+                case METRICS_PATH -> {
+                    requireRole(request, Tokens.Role.READ);
+                    report(request, session, metrics());
+                }
                 case PROFILE_PATH -> profile(request, session);
                 case ReplicaProtocol.ENTITY_PATH, ReplicaProtocol.RANGE_PATH, ReplicaProtocol.PING_PATH ->
                         replicas.handle(request, (DhtSession) session, this::stream);
@@ -111,9 +147,15 @@ public final class DhtServer extends HttpServer {
             Response response = Responses.text(e.status(), e.getMessage());
             if (e.status().equals(Response.METHOD_NOT_ALLOWED)) {
                 response.addHeader("Allow: " + allowedMethods(request.getPath()));
+            } else if (e.status().equals(Response.UNAUTHORIZED)) {
+                response.addHeader("WWW-Authenticate: Bearer");
             }
             session.sendResponse(response);
         }
+    }
+
+    private void requireRole(Request request, Tokens.Role role) throws BadRequest {
+        observability.access().require(role, request.getHeader("Authorization:"));
     }
 
     private void entity(Request request, HttpSession session) throws BadRequest {
@@ -167,6 +209,11 @@ public final class DhtServer extends HttpServer {
     }
 
     private void stream(DhtSession session, Supplier<RecordCursor> source, ChunkFormat format) {
+        if (session.owesAnswers()) {
+            // Its chunks would overtake the answers owed to the writes pipelined before it.
+            send(session, Responses.text(Response.BAD_REQUEST, "a range request cannot follow unanswered writes on one connection"));
+            return;
+        }
         inFlight.incrementAndGet();
         if (!streams.start(session, source, format, inFlight::decrementAndGet)) {
             inFlight.decrementAndGet();
@@ -208,13 +255,7 @@ public final class DhtServer extends HttpServer {
     }
 
     private void profile(Request request, HttpSession session) throws BadRequest {
-        AdminAccess admin = observability.admin();
-        if (!admin.enabled()) {
-            throw new BadRequest(Response.NOT_FOUND, "admin endpoints are off; start the node with --admin");
-        }
-        if (!admin.allows(session.getRemoteHost(), request.getHeader("Authorization:"))) {
-            throw new BadRequest(Response.FORBIDDEN, "admin endpoints answer loopback clients, and others with the admin token");
-        }
+        observability.access().requireAdmin(session.getRemoteHost(), request.getHeader("Authorization:"));
         if (request.getMethod() != Request.METHOD_GET) {
             throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + PROFILE_PATH);
         }
@@ -238,10 +279,8 @@ public final class DhtServer extends HttpServer {
         }
     }
 
+    /** The request's body; its framing was checked as its head was read (see {@link DhtSession}). */
     static byte[] body(Request request, int limit) throws BadRequest {
-        if (request.getHeader("Transfer-Encoding:") != null) {
-            throw new BadRequest(Response.LENGTH_REQUIRED, "chunked request bodies are not supported; send Content-Length");
-        }
         byte[] body = request.getBody();
         if (body == null) {
             return Response.EMPTY;
@@ -280,6 +319,7 @@ public final class DhtServer extends HttpServer {
     }
 
     private static Response internalError(Throwable failure) {
+        Threads.exitOnOutOfMemory(failure);
         LOG.log(System.Logger.Level.ERROR, "request failed", failure);
         return Responses.text(Response.INTERNAL_ERROR, "internal error: " + failure);
     }

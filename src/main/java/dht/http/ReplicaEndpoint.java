@@ -1,16 +1,18 @@
 package dht.http;
 
+import dht.cluster.ClusterSecret;
 import dht.cluster.FailureDetector;
 import dht.cluster.ReplicaProtocol;
+import dht.coordinator.HybridClock;
 import dht.coordinator.Outcome;
 import dht.coordinator.Replica;
 import dht.storage.Record;
 import dht.storage.RecordCursor;
 import dht.storage.StorageException;
-import one.nio.http.HttpSession;
 import one.nio.http.Request;
 import one.nio.http.Response;
 
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
  */
 final class ReplicaEndpoint {
     private static final String SENDER = ReplicaProtocol.SENDER_HEADER + ":";
+    private static final String AUTH = ClusterSecret.HEADER + ":";
     private static final Response PONG = new Response(ReplicaProtocol.statusLine(ReplicaProtocol.PONG), Response.EMPTY);
 
     /** Starts a range stream the way the server tracks them. */
@@ -35,11 +38,15 @@ final class ReplicaEndpoint {
     // fixed after construction
     private final Replica local;
     private final FailureDetector detector;
+    private final ClusterSecret secret;
+    private final HybridClock clock;
     private final int maxRecordBytes;
 
-    ReplicaEndpoint(Replica local, FailureDetector detector, int maxValueBytes) {
+    ReplicaEndpoint(Replica local, FailureDetector detector, ClusterSecret secret, HybridClock clock, int maxValueBytes) {
         this.local = local;
         this.detector = detector;
+        this.secret = secret;
+        this.clock = clock;
         this.maxRecordBytes = maxValueBytes + ReplicaProtocol.RECORD_HEADER_BYTES;
     }
 
@@ -48,10 +55,16 @@ final class ReplicaEndpoint {
         return maxRecordBytes;
     }
 
-    /** Serves a request on one of the protocol's paths. */
+    /** Serves a request on one of the protocol's paths, if it carries the cluster's signature. */
     void handle(Request request, DhtSession session, Streams streams) throws BadRequest {
+        String sender = request.getHeader(SENDER);
+        byte[] body = request.getBody();
+        if (!secret.verify(request.getHeader(AUTH), request.getMethodName(), request.getURI(), sender,
+                System.currentTimeMillis(), body == null ? 0 : body.length)) {
+            throw new BadRequest(Response.UNAUTHORIZED, "internal calls must be signed with the cluster secret");
+        }
         if (detector.anyDown()) {
-            detector.heardFrom(request.getHeader(SENDER));
+            detector.heardFrom(sender);
         }
         switch (request.getPath()) {
             case ReplicaProtocol.ENTITY_PATH -> entity(request, session);
@@ -66,7 +79,7 @@ final class ReplicaEndpoint {
         }
     }
 
-    private void entity(Request request, HttpSession session) throws BadRequest {
+    private void entity(Request request, DhtSession session) throws BadRequest {
         int method = request.getMethod();
         if (method != Request.METHOD_GET && method != Request.METHOD_PUT) {
             throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + ReplicaProtocol.ENTITY_PATH);
@@ -79,19 +92,36 @@ final class ReplicaEndpoint {
             return;
         }
         Record record = decodeRecord(DhtServer.body(request, maxRecordBytes));
+        if (!clock.admits(record.version())) {
+            detector.clockRefused(request.getHeader(SENDER));
+            throw new BadRequest(Response.BAD_REQUEST, "record version lies " + clock.millisAhead(record.version())
+                    + " ms ahead of this node's clock, more than the allowed skew");
+        }
         answer(session, local.write(key, record),
                 ignored -> new Response(ReplicaProtocol.statusLine(ReplicaProtocol.STORED), Response.EMPTY));
     }
 
     /**
      * Answers when the call is done: at once for a read, and for a write unless it waits for a
-     * WAL sync, whose thread then sends the answer.
+     * WAL sync, whose thread then gives the answer. Meanwhile the session goes on with the calls
+     * pipelined behind it, so that they share the sync instead of waiting for one each.
      */
-    private static <T> void answer(HttpSession session, CompletableFuture<T> call, Function<T, Response> ok) {
+    private static <T> void answer(DhtSession session, CompletableFuture<T> call, Function<T, Response> ok) {
         if (call.isDone()) {
             DhtServer.send(session, response(call, ok));
-        } else {
+            return;
+        }
+        DhtSession.Owed slot;
+        try {
+            slot = session.defer();
+        } catch (IOException e) {
+            session.scheduleClose(); // the client went away; the write stands
+            return;
+        }
+        if (slot == null) {
             call.whenComplete((value, failure) -> DhtServer.send(session, response(call, ok)));
+        } else {
+            call.whenComplete((value, failure) -> slot.answer(response(call, ok)));
         }
     }
 

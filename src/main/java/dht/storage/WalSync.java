@@ -102,15 +102,15 @@ public final class WalSync implements AutoCloseable {
                 waiting = new ArrayList<>();
             }
             StorageException failure = sync();
+            if (failure == null) {
+                syncedWrites.add(batch.size()); // counted before any of them is acknowledged
+            }
             for (CompletableFuture<Void> write : batch) {
                 if (failure == null) {
                     write.complete(null);
                 } else {
                     write.completeExceptionally(failure);
                 }
-            }
-            if (failure == null) {
-                syncedWrites.add(batch.size());
             }
         }
     }

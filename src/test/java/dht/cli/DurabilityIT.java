@@ -3,7 +3,12 @@ package dht.cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dht.storage.Record;
+import dht.storage.RecordCodec;
+
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +65,37 @@ class DurabilityIT {
         for (int i = 0; i < WRITES; i += 37) {
             assertEquals("v" + i, Http.text(Http.get(cluster.entity(0, "g" + i))));
         }
+    }
+
+    /**
+     * A peer pipelines its replica calls on a few connections. Were each write's answer, which
+     * waits for its sync, to hold up the calls behind it, a connection would carry one write per
+     * sync (4.5 writes per sync measured under load); instead they all reach the WAL and share it.
+     */
+    @Test
+    void fsync_pipelinedReplicaWrites_shareSyncs_andAnswerInRequestOrder() throws Exception {
+        start("--fsync");
+        stores.get(0).delaySyncs(100);
+        int writes = 32;
+        StringBuilder pipeline = new StringBuilder();
+        long version = System.currentTimeMillis() << 16;
+        for (int i = 0; i < writes; i++) {
+            if (i == writes / 2) {
+                pipeline.append("GET /v0/internal/entity?id=w0 HTTP/1.1\r\nHost: x\r\n\r\n");
+            }
+            byte[] record = RecordCodec.encode(Record.live(version + i, ("v" + i).getBytes(StandardCharsets.UTF_8)));
+            pipeline.append("PUT /v0/internal/entity?id=w").append(i).append(" HTTP/1.1\r\nHost: x\r\nContent-Length: ")
+                    .append(record.length).append("\r\n\r\n").append(new String(record, StandardCharsets.ISO_8859_1));
+        }
+        double syncsBefore = cluster.metric(0, "dht_wal_syncs_total");
+        List<Http.Answer> answers = Http.answers(Http.rawAnswers(URI.create(cluster.urls.get(0)), pipeline.toString(), writes + 1));
+        assertEquals(writes + 1, answers.size());
+        for (int i = 0; i <= writes; i++) {
+            assertEquals(i == writes / 2 ? "200" : "201", answers.get(i).status(), "answer " + i + " in request order");
+        }
+        assertTrue(answers.get(writes / 2).body().endsWith("v0"), "the read saw the write pipelined before it");
+        double syncs = cluster.metric(0, "dht_wal_syncs_total") - syncsBefore;
+        assertTrue(syncs <= 4, syncs + " syncs for " + writes + " pipelined writes on one connection");
     }
 
     @Test

@@ -8,12 +8,13 @@ import dht.storage.Store;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A store that can hold every write at a gate, or fail every write or WAL sync, in front of the real one. */
+/** A store that can hold every write at a gate, fail every write or WAL sync, or slow syncs, in front of the real one. */
 final class FaultStore implements Store {
     private final Store real;
     private volatile CountDownLatch gate;
     private volatile boolean failWrites;
     private volatile boolean failSyncs;
+    private volatile long syncDelayMillis;
 
     FaultStore(Store real) {
         this.real = real;
@@ -59,8 +60,20 @@ final class FaultStore implements Store {
         failSyncs = fail;
     }
 
+    /** Makes every WAL sync take this long at least, like a slow disk. */
+    void delaySyncs(long millis) {
+        syncDelayMillis = millis;
+    }
+
     @Override
     public void syncWal() {
+        if (syncDelayMillis > 0) {
+            try {
+                Thread.sleep(syncDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (failSyncs) {
             throw new StorageException("injected sync fault", null);
         }

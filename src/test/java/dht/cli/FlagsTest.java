@@ -3,10 +3,15 @@ package dht.cli;
 import dht.storage.StoreSettings;
 import dht.storage.WalSync;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +58,7 @@ class FlagsTest {
     @Test
     void configs_selfNotNormalizedOrPartial_isHandled() throws UsageException {
         NodeConfig config = Main.configs(new Flags(List.of("--self", "http://h1:8081/",
-                "--cluster", "http://h0:8080, http://h1:8081"))).get(0);
+                "--cluster", "http://h0:8080, http://h1:8081", "--insecure"))).get(0);
         assertEquals("http://h1:8081", config.self());
         assertEquals(8081, config.port());
         assertThrows(UsageException.class, () -> Main.configs(new Flags(List.of("--self", "http://h1:8081"))));
@@ -66,5 +71,25 @@ class FlagsTest {
         for (String flag : Flags.NODE.keySet()) {
             assertTrue(help.contains("--" + flag), flag);
         }
+    }
+
+    @Test
+    void configs_membersBeyondLoopbackWithoutASecret_refused_unlessInsecure(@TempDir Path dir) throws Exception {
+        List<String> remote = List.of("--self", "http://node1.example:8080", "--cluster", "http://node1.example:8080,http://node2.example:8080");
+        UsageException refused = assertThrows(UsageException.class, () -> Main.configs(new Flags(remote)));
+        assertTrue(refused.getMessage().contains("--cluster-secret-file"), refused.getMessage());
+        List<String> insecure = new ArrayList<>(remote);
+        insecure.add("--insecure");
+        assertFalse(Main.configs(new Flags(insecure)).get(0).peers().secret().enabled());
+        Path secret = dir.resolve("secret");
+        Files.writeString(secret, "0123456789abcdef0123456789abcdef\n");
+        List<String> secured = new ArrayList<>(remote);
+        secured.addAll(List.of("--cluster-secret-file", secret.toString()));
+        assertTrue(Main.configs(new Flags(secured)).get(0).peers().secret().enabled());
+        Files.writeString(secret, "short\n");
+        assertThrows(UsageException.class, () -> Main.configs(new Flags(secured)));
+        List<String> loopback = List.of("--self", "http://127.0.0.1:8080", "--cluster", "http://127.0.0.1:8080,http://localhost:8081");
+        assertFalse(Main.configs(new Flags(loopback)).get(0).peers().secret().enabled(), "loopback keeps working without one");
+        assertTrue(Main.configs(new Flags(List.of())).get(0).peers().secret().enabled(), "the local cluster makes its own");
     }
 }

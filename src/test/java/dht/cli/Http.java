@@ -26,12 +26,20 @@ final class Http {
     }
 
     static HttpResponse<byte[]> send(String method, String url, byte[] body) {
+        return send(method, url, body, new String[0]);
+    }
+
+    /** @param headers names and values, alternating */
+    static HttpResponse<byte[]> send(String method, String url, byte[] body, String... headers) {
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(10))
-                .method(method, publisher)
-                .build();
+                .method(method, publisher);
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        HttpRequest request = builder.build();
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -72,17 +80,44 @@ final class Http {
         }
     }
 
+    /** Sends raw bytes and returns what came back once it holds {@code count} answers (see {@link #answers}). */
+    static String rawAnswers(URI node, String request, int count) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(node.getHost(), node.getPort()), 2000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            StringBuilder received = new StringBuilder();
+            byte[] buffer = new byte[8192];
+            while (answers(received.toString()).size() < count) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            return received.toString();
+        }
+    }
+
     /** One answer of a raw exchange: its status code and body, as ISO-8859-1 text. */
     record Answer(String status, String body) {
     }
 
-    /** Splits what a server sent back into its answers, each with a Content-Length. */
+    /** Splits what a server sent back into its complete answers, each with a Content-Length. */
     static List<Answer> answers(String raw) {
         List<Answer> answers = new ArrayList<>();
         for (int at = raw.indexOf("HTTP/1.1 "); at >= 0; at = raw.indexOf("HTTP/1.1 ", at)) {
-            int bodyStart = raw.indexOf("\r\n\r\n", at) + 4;
+            int headEnd = raw.indexOf("\r\n\r\n", at);
+            if (headEnd < 0) {
+                break;
+            }
+            int bodyStart = headEnd + 4;
             String headers = raw.substring(at, bodyStart);
             int length = Integer.parseInt(headers.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+            if (bodyStart + length > raw.length()) {
+                break;
+            }
             answers.add(new Answer(headers.substring(9, 12), raw.substring(bodyStart, bodyStart + length)));
             at = bodyStart + length;
         }

@@ -37,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PeerConnectionTest {
     private static final long DEADLINE_MILLIS = 2_000;
+    private static final int MAX_REPLY_BYTES = 16 << 20;
 
-    private final PeerLoop loop = new PeerLoop();
+    private final PeerLoop loop = new PeerLoop(MAX_REPLY_BYTES);
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     @AfterEach
@@ -52,7 +53,7 @@ class PeerConnectionTest {
     @Test
     void manyThreadsGetTheirOwnRepliesOverOneConnection() throws Exception {
         EchoPeer peer = start(Behaviour.ECHO);
-        PeerConnection connection = new PeerConnection(peer.address(), loop);
+        PeerConnection connection = new PeerConnection(peer.address(), loop, MAX_REPLY_BYTES);
         ExecutorService callers = Executors.newFixedThreadPool(4);
         closing.add(callers::shutdownNow);
         List<CompletableFuture<CompletableFuture<PeerConnection.Reply>>> calls = new ArrayList<>();
@@ -71,7 +72,7 @@ class PeerConnectionTest {
     @Test
     void requestsLargerThanTheSocketBuffersGoOutWhole() throws Exception {
         EchoPeer peer = start(Behaviour.ECHO);
-        PeerConnection connection = new PeerConnection(peer.address(), loop);
+        PeerConnection connection = new PeerConnection(peer.address(), loop, MAX_REPLY_BYTES);
         byte[] big = new byte[8 * 1024 * 1024];
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) ('a' + i % 26);
@@ -85,13 +86,13 @@ class PeerConnectionTest {
 
     @Test
     void theLengthHeaderIsFoundInAnyCaseAndSpacing() throws Exception {
-        PeerConnection connection = new PeerConnection(start(Behaviour.ODD_CASE_HEADER).address(), loop);
+        PeerConnection connection = new PeerConnection(start(Behaviour.ODD_CASE_HEADER).address(), loop, MAX_REPLY_BYTES);
         assertEquals("odd", new String(submit(connection, "odd").get(10, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8));
     }
 
     @Test
     void aReplyWithoutLengthFailsTheCall() throws Exception {
-        PeerConnection connection = new PeerConnection(start(Behaviour.NO_LENGTH).address(), loop);
+        PeerConnection connection = new PeerConnection(start(Behaviour.NO_LENGTH).address(), loop, MAX_REPLY_BYTES);
         CompletableFuture<PeerConnection.Reply> call = submit(connection, "unsized");
         ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
         assertTrue(failed.getCause().getMessage().contains("no Content-Length"), failed.getCause().getMessage());
@@ -100,7 +101,7 @@ class PeerConnectionTest {
     @Test
     void aSilentPeerFailsTheCallAtItsDeadlineAndTheNextCallReconnects() throws Exception {
         EchoPeer peer = start(Behaviour.SILENT_FIRST_CONNECTION);
-        PeerConnection connection = new PeerConnection(peer.address(), loop);
+        PeerConnection connection = new PeerConnection(peer.address(), loop, MAX_REPLY_BYTES);
         long started = System.nanoTime();
         CompletableFuture<PeerConnection.Reply> silent = submit(connection, "lost", 300);
         ExecutionException failed = assertThrows(ExecutionException.class, () -> silent.get(10, TimeUnit.SECONDS));
@@ -113,7 +114,7 @@ class PeerConnectionTest {
     @Test
     void aPeerThatHangsUpFailsTheCallsInFlightAndTheNextCallReconnects() throws Exception {
         EchoPeer peer = start(Behaviour.HANG_UP_FIRST_CONNECTION);
-        PeerConnection connection = new PeerConnection(peer.address(), loop);
+        PeerConnection connection = new PeerConnection(peer.address(), loop, MAX_REPLY_BYTES);
         CompletableFuture<PeerConnection.Reply> cut = submit(connection, "cut");
         ExecutionException failed = assertThrows(ExecutionException.class, () -> cut.get(10, TimeUnit.SECONDS));
         assertInstanceOf(IOException.class, failed.getCause());
@@ -127,7 +128,7 @@ class PeerConnectionTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort());
         }
-        PeerConnection connection = new PeerConnection(nobody, loop);
+        PeerConnection connection = new PeerConnection(nobody, loop, MAX_REPLY_BYTES);
         CompletableFuture<PeerConnection.Reply> call = submit(connection, "anyone?");
         ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(DEADLINE_MILLIS / 2, TimeUnit.MILLISECONDS));
         assertInstanceOf(ConnectException.class, failed.getCause());
@@ -136,7 +137,7 @@ class PeerConnectionTest {
     @Test
     void resetFailsTheCallsInFlight() throws Exception {
         EchoPeer peer = start(Behaviour.SILENT_FIRST_CONNECTION);
-        PeerConnection connection = new PeerConnection(peer.address(), loop);
+        PeerConnection connection = new PeerConnection(peer.address(), loop, MAX_REPLY_BYTES);
         CompletableFuture<PeerConnection.Reply> waiting = submit(connection, "waiting", 60_000);
         peer.awaitAccepted(1);
         connection.reset("the node is stopping");

@@ -1,5 +1,6 @@
 package dht.coordinator;
 
+import dht.cluster.ByteBudget;
 import dht.cluster.Ring;
 import dht.storage.MemoryStore;
 import dht.storage.Record;
@@ -58,12 +59,13 @@ class CoordinatorTest {
         Replica[] members = new Replica[3];
         for (int i = 0; i < 3; i++) {
             String url = ring.members().get(i);
-            LocalReplica store = new LocalReplica(url, stores[i], new HybridClock(wallMillis::get), wals[i]);
+            LocalReplica store = new LocalReplica(url, stores[i], new HybridClock(wallMillis::get, 60_000), wals[i]);
             replicas[i] = i == 0 ? FaultyReplica.local(store, callLog) : FaultyReplica.peer(store, callLog);
             members[i] = replicas[i];
         }
         hints = new Hints(stores[0], wals[0], List.of(members[1], members[2]), 3_600_000, 1 << 20, wallMillis::get);
-        coordinator = new Coordinator(ring, members, new HybridClock(wallMillis::get), hints, followUps, 3);
+        coordinator = new Coordinator(ring, members, new HybridClock(wallMillis::get, 60_000), hints, followUps, 3,
+                new ByteBudget(1 << 20));
     }
 
     private static Outcome now(CompletableFuture<Outcome> outcome) {
@@ -157,7 +159,7 @@ class CoordinatorTest {
 
     @Test
     void get_staleAnswer_isRepairedWithTheNewest() {
-        HybridClock writer = new HybridClock(wallMillis::get);
+        HybridClock writer = new HybridClock(wallMillis::get, 60_000);
         Record older = Record.live(writer.next(), "old".getBytes(StandardCharsets.UTF_8));
         Record newer = Record.live(writer.next(), "new".getBytes(StandardCharsets.UTF_8));
         stores[0].put(KEY, newer);
