@@ -85,7 +85,7 @@ public final class FailureDetector implements AutoCloseable {
 
     /** A call came from the node with this URL (as it names itself); unknown senders are ignored. */
     public void heardFrom(String url) {
-        PeerHealth health = url == null ? null : byUrl.get(url);
+        PeerHealth health = health(url);
         if (health != null) {
             health.heardFrom();
         }
@@ -93,10 +93,15 @@ public final class FailureDetector implements AutoCloseable {
 
     /** The node with this URL sent a record too far ahead of this node's clock; unknown senders are ignored. */
     public void clockRefused(String url) {
-        PeerHealth health = url == null ? null : byUrl.get(url);
+        PeerHealth health = health(url);
         if (health != null) {
             health.clockRefused();
         }
+    }
+
+    /** The member's health by the URL it names itself with; null for anyone else. */
+    private PeerHealth health(String url) {
+        return url == null ? null : byUrl.get(url);
     }
 
     @Override

@@ -73,8 +73,9 @@ public final class DhtServer extends HttpServer {
      * @param clock what a peer's record versions are checked against
      */
     public DhtServer(HttpServerConfig config, Coordinator coordinator, Replica local, FailureDetector detector,
-                     ClusterSecret secret, HybridClock clock, WorkerPool workers, int maxValueBytes, BodyBudget bodyBudget, Connections connections,
-                     RangeStreams streams, Observability observability) throws IOException {
+                     ClusterSecret secret, HybridClock clock, WorkerPool workers, int maxValueBytes,
+                     BodyBudget bodyBudget, Connections connections, RangeStreams streams,
+                     Observability observability) throws IOException {
         super(withDeadlineChecks(config));
         this.coordinator = coordinator;
         this.replicas = new ReplicaEndpoint(local, detector, secret, clock, maxValueBytes);

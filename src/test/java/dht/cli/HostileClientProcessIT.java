@@ -57,18 +57,8 @@ class HostileClientProcessIT {
         attackers.clear();
     }
 
-    private static double metric(String url, String series) {
-        String text = Http.text(Http.get(url + "/metrics"));
-        for (String line : text.split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).strip());
-            }
-        }
-        return Double.NaN;
-    }
-
     private static double heapUsedBytes(String url) {
-        return metric(url, "jvm_memory_used_bytes{area=\"heap\"}");
+        return TestCluster.metric(url, "jvm_memory_used_bytes{area=\"heap\"}");
     }
 
     @Test
@@ -109,7 +99,7 @@ class HostileClientProcessIT {
         }
         assertArrayEquals(big, Http.get(url + "/v0/entity?id=big").body(), "a reading client still gets the value");
         assertTrue(heapUsedBytes(url) < 128 << 20, "heap within -Xmx128m");
-        assertTrue(TestCluster.eventually(15_000, () -> metric(url, "dht_unsent_answer_bytes") == 0),
+        assertTrue(TestCluster.eventually(15_000, () -> TestCluster.metric(url, "dht_unsent_answer_bytes") == 0),
                 "the node dropped the answers nobody read");
         for (int i = 0; i < 3; i++) {
             assertFalse(nodes.output("node" + i).contains("OutOfMemoryError"), nodes.output("node" + i));

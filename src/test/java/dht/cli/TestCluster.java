@@ -62,7 +62,12 @@ final class TestCluster implements AutoCloseable {
 
     /** One series' value in node i's {@code /metrics}, or NaN when it has none. */
     double metric(int node, String series) {
-        String text = Http.text(Http.get(urls.get(node) + "/metrics"));
+        return metric(urls.get(node), series);
+    }
+
+    /** One series' value in the {@code /metrics} of the node at the URL, or NaN when it has none. */
+    static double metric(String url, String series) {
+        String text = Http.text(Http.get(url + "/metrics"));
         Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
     }
