@@ -188,7 +188,7 @@ public final class PeerClient implements AutoCloseable {
                     health.heardFrom();
                 }
                 if (received.status() == ReplyReader.DROPPED) {
-                    throw new PeerException(PeerException.Kind.UNAVAILABLE, "the reply from peer " + url
+                    throw new PeerException(PeerException.Kind.NO_ROOM, "the reply from peer " + url
                             + " was dropped: larger than the node's room for replies being read", null);
                 }
                 T value = decoder.apply(received);
@@ -239,5 +239,5 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /** How a call to the peer ended: answered, or why not (see {@link PeerException.Kind}). */
-    public enum CallResult { OK, UNAVAILABLE, TIMEOUT, BAD_REPLY }
+    public enum CallResult { OK, UNAVAILABLE, TIMEOUT, BAD_REPLY, NO_ROOM }
 }

@@ -2,8 +2,11 @@ package dht.cluster;
 
 /** A call to a peer that produced no answer: refused, timed out, broken, or not sent at all. */
 public final class PeerException extends RuntimeException {
-    /** Why no answer came; a timeout and an unreachable peer map to different statuses. */
-    public enum Kind { UNAVAILABLE, TIMEOUT, BAD_REPLY }
+    /**
+     * Why no answer came; a timeout and an unreachable peer map to different statuses. NO_ROOM: the
+     * answer came, but this node had no memory to spare for it (see {@code ReplyReader}).
+     */
+    public enum Kind { UNAVAILABLE, TIMEOUT, BAD_REPLY, NO_ROOM }
 
     private final Kind kind;
 

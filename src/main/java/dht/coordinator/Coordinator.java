@@ -197,7 +197,7 @@ public final class Coordinator {
             int size = record.valueLength();
             if (size > SMALL_ANSWER_BYTES) {
                 if (!Coordinator.this.answers.tryReserve(size)) {
-                    return new PeerException(PeerException.Kind.UNAVAILABLE,
+                    return new PeerException(PeerException.Kind.NO_ROOM,
                             "no room to hold another answer of " + size + " bytes; too many large reads in flight", null);
                 }
                 heldBytes.addAndGet(size);

@@ -24,6 +24,10 @@ public sealed interface Outcome {
     record NotEnoughReplicas(int answered, int needed, String cause) implements Outcome {
     }
 
+    /** Replicas answered, but this node had no memory to spare for their answers: try again soon. */
+    record Overloaded(String cause) implements Outcome {
+    }
+
     /** The local storage failed on the only replica asked: a disk fault, not a network one. */
     record StorageFailed(String cause) implements Outcome {
     }

@@ -1,5 +1,6 @@
 package dht.coordinator;
 
+import dht.cluster.PeerException;
 import dht.storage.Record;
 import dht.storage.StorageException;
 
@@ -20,6 +21,7 @@ final class Quorum {
     private int answered;
     private int failed;
     private boolean onlyStorageFailures = true;
+    private boolean onlyForWantOfRoom = true;
     private Throwable lastFailure;
     private Record newest;
     private boolean decided;
@@ -53,6 +55,7 @@ final class Quorum {
             failed++;
             lastFailure = failure;
             onlyStorageFailures &= failure instanceof StorageException;
+            onlyForWantOfRoom &= failure instanceof PeerException peer && peer.kind() == PeerException.Kind.NO_ROOM;
         }
         if (answered >= ack) {
             decided = true;
@@ -74,6 +77,9 @@ final class Quorum {
         String cause = lastFailure.getMessage();
         if (onlyStorageFailures && called == 1) {
             return new Outcome.StorageFailed(cause);
+        }
+        if (onlyForWantOfRoom) {
+            return new Outcome.Overloaded(cause);
         }
         return new Outcome.NotEnoughReplicas(answered, ack, cause);
     }

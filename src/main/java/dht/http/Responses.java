@@ -29,6 +29,9 @@ final class Responses {
             return text(Response.GATEWAY_TIMEOUT, "Not Enough Replicas: "
                     + failed.answered() + " of " + failed.needed() + " answered; " + failed.cause());
         }
+        if (outcome instanceof Outcome.Overloaded overloaded) {
+            return overloaded("too many large answers in flight; " + overloaded.cause());
+        }
         Outcome.StorageFailed failed = (Outcome.StorageFailed) outcome;
         return text(Response.INTERNAL_ERROR, "storage failed: " + failed.cause());
     }

@@ -1,5 +1,6 @@
 package dht.coordinator;
 
+import dht.cluster.PeerException;
 import dht.storage.Record;
 import dht.storage.StorageException;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,18 @@ class QuorumTest {
         Quorum.Decision decision = quorum.reply(null, new IOException("down too"));
         assertFalse(decision.succeeded());
         assertInstanceOf(Outcome.NotEnoughReplicas.class, decision.failure());
+    }
+
+    @Test
+    void reply_failuresAllForWantOfRoom_failAsOverloaded_otherwiseAsNotEnoughReplicas() {
+        PeerException noRoom = new PeerException(PeerException.Kind.NO_ROOM, "no room", null);
+        Quorum overloaded = new Quorum(2, 3);
+        assertNull(overloaded.reply(OLD, null));
+        assertNull(overloaded.reply(null, noRoom));
+        assertInstanceOf(Outcome.Overloaded.class, overloaded.reply(null, noRoom).failure());
+        Quorum mixed = new Quorum(2, 3);
+        assertNull(mixed.reply(null, noRoom));
+        assertInstanceOf(Outcome.NotEnoughReplicas.class, mixed.reply(null, new IOException("down")).failure());
     }
 
     @Test
