@@ -123,7 +123,7 @@ final class Node implements AutoCloseable {
             Connections connections = new Connections(tuning.maxConnections(), tuning.bodyMemoryBytes(),
                     tuning.bodyTimeoutMillis(), tuning.writeTimeoutMillis(), tuning.streamIdleMillis());
             RangeStreams streams = new RangeStreams(tuning.streams());
-            StatusReport status = new StatusReport(config.self(), ring, peers, store, wal, workers, hints, followUps,
+            StatusReport status = new StatusReport(config.self(), ring, tuning.replicas(), peers, store, wal, workers, hints, followUps,
                     bodies, connections, streams);
             NodeMetrics metrics = new NodeMetrics(peerList, store, wal, workers, hints, followUps, bodies, connections,
                     streams);

@@ -21,6 +21,7 @@ import java.util.Locale;
 final class StatusReport {
     private final String self;
     private final Ring ring;
+    private final int replicas;
     private final PeerClient[] peers;
     private final Store store;
     private final WalSync wal;
@@ -33,9 +34,10 @@ final class StatusReport {
     private final String[] shares;
     private final long startedMillis = System.currentTimeMillis();
 
-    StatusReport(String self, Ring ring, PeerClient[] peers, Store store, WalSync wal, WorkerPool workers, Hints hints,
+    StatusReport(String self, Ring ring, int replicas, PeerClient[] peers, Store store, WalSync wal, WorkerPool workers, Hints hints,
                  FollowUps followUps, BodyBudget bodies, Connections connections, RangeStreams streams) {
         this.connections = connections;
+        this.replicas = replicas;
         this.wal = wal;
         this.followUps = followUps;
         this.streams = streams;
@@ -56,6 +58,8 @@ final class StatusReport {
         StringBuilder out = new StringBuilder(256);
         out.append("{\"self\":").append(quote(self))
                 .append(",\"uptimeSeconds\":").append((System.currentTimeMillis() - startedMillis) / 1000)
+                .append(",\"partitions\":").append(ring.partitions())
+                .append(",\"replicas\":").append(replicas)
                 .append(",\"members\":[");
         for (int i = 0; i < ring.size(); i++) {
             String url = ring.members().get(i);

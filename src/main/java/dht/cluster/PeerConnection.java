@@ -31,15 +31,18 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Replies are parsed by a {@link ReplyReader}, for what dht's nodes send.
  */
-final class PeerConnection {
+public final class PeerConnection {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
     /** A request on its way: the encoded bytes, the future its reply completes, and its deadline. */
-    record Call(ByteBuffer request, CompletableFuture<Reply> reply, long deadlineNanos) {
+    public record Call(ByteBuffer request, CompletableFuture<Reply> reply, long deadlineNanos) {
     }
 
-    /** A peer's answer: the status code and the body. */
-    record Reply(int status, byte[] body) {
+    /**
+     * A peer's answer: the status code, the body, and the seconds a {@code 503} asks to wait
+     * before a retry ({@code Retry-After}; -1 when it says nothing).
+     */
+    public record Reply(int status, byte[] body, int retryAfterSeconds) {
     }
 
     // fixed after construction
@@ -64,14 +67,14 @@ final class PeerConnection {
     private final ReplyReader replies;
 
     /** @param maxReplyBytes the largest reply body the peer may send */
-    PeerConnection(InetSocketAddress address, PeerLoop loop, int maxReplyBytes) {
+    public PeerConnection(InetSocketAddress address, PeerLoop loop, int maxReplyBytes) {
         this.address = address;
         this.loop = loop;
         this.replies = new ReplyReader(address.toString(), maxReplyBytes, loop.replyBudget());
         loop.add(this);
     }
 
-    void submit(Call call) {
+    public void submit(Call call) {
         if (loop.sleeping() && writeLock.tryLock()) {
             SocketChannel written = null;
             try {
@@ -104,7 +107,7 @@ final class PeerConnection {
     }
 
     /** Drops the connection and fails its calls, those still queued included. */
-    void reset(String reason) {
+    public void reset(String reason) {
         loop.execute(() -> {
             IOException cause = new IOException(reason);
             fail(cause);

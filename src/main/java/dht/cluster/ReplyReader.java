@@ -20,6 +20,8 @@ final class ReplyReader {
     /** The status of a reply whose body was dropped, unread, for want of memory. */
     static final int DROPPED = 0;
     private static final byte[] CONTENT_LENGTH = "\r\ncontent-length:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RETRY_AFTER = "\r\nretry-after:".getBytes(StandardCharsets.US_ASCII);
+    private static final int SERVICE_UNAVAILABLE = 503;
 
     // fixed after construction
     private final String peer;
@@ -29,6 +31,7 @@ final class ReplyReader {
 
     private int headLength;
     private int status;
+    private int retryAfterSeconds;
     private byte[] body;
     private int bodyRead;
     private long skipping = -1; // bytes of a dropped body still to read past; -1: none
@@ -56,7 +59,7 @@ final class ReplyReader {
                 return null;
             }
             skipping = -1;
-            return new PeerConnection.Reply(DROPPED, new byte[0]);
+            return new PeerConnection.Reply(DROPPED, new byte[0], -1);
         }
         int take = Math.min(in.remaining(), body.length - bodyRead);
         in.get(body, bodyRead, take);
@@ -64,7 +67,7 @@ final class ReplyReader {
         if (bodyRead < body.length) {
             return null;
         }
-        PeerConnection.Reply reply = new PeerConnection.Reply(status, body);
+        PeerConnection.Reply reply = new PeerConnection.Reply(status, body, retryAfterSeconds);
         budget.release(body.length);
         body = null;
         return reply;
@@ -90,6 +93,7 @@ final class ReplyReader {
             if (headLength >= 4 && head[headLength - 1] == '\n' && head[headLength - 2] == '\r'
                     && head[headLength - 3] == '\n' && head[headLength - 4] == '\r') {
                 status = parseStatus();
+                retryAfterSeconds = status == SERVICE_UNAVAILABLE ? retryAfter() : -1;
                 int length = contentLength();
                 headLength = 0;
                 if (!budget.tryReserve(length)) {
@@ -116,9 +120,26 @@ final class ReplyReader {
         return b >= '0' && b <= '9';
     }
 
+    /** The Retry-After header's seconds, or -1 when it is absent or not a small number. */
+    private int retryAfter() {
+        int at = headerValue(RETRY_AFTER);
+        if (at < 0) {
+            return -1;
+        }
+        while (at < headLength && head[at] == ' ') {
+            at++;
+        }
+        int seconds = 0;
+        int digits = 0;
+        for (; at < headLength && digit(head[at]) && digits < 6; at++, digits++) {
+            seconds = seconds * 10 + head[at] - '0';
+        }
+        return digits == 0 ? -1 : seconds;
+    }
+
     /** The Content-Length header's value, read from the head's bytes: every reply passes here. */
     private int contentLength() throws IOException {
-        int at = headerValue();
+        int at = headerValue(CONTENT_LENGTH);
         if (at < 0) {
             throw new IOException("reply from peer " + peer + " has no Content-Length");
         }
@@ -143,12 +164,12 @@ final class ReplyReader {
         return (int) length;
     }
 
-    /** Where the Content-Length value starts in the head, or -1; header names match in any case. */
-    private int headerValue() {
-        int n = CONTENT_LENGTH.length;
+    /** Where the value of the header {@code name} ("\r\nname:", lower case) starts in the head, or -1; names match in any case. */
+    private int headerValue(byte[] name) {
+        int n = name.length;
         for (int i = 0; i + n <= headLength; i++) {
             int j = 0;
-            while (j < n && lowerCase(head[i + j]) == CONTENT_LENGTH[j]) {
+            while (j < n && lowerCase(head[i + j]) == name[j]) {
                 j++;
             }
             if (j == n) {

@@ -81,6 +81,11 @@ public final class Ring {
         return members.size();
     }
 
+    /** The number of arcs: with the member set, all it takes to compute the same ring elsewhere. */
+    public int partitions() {
+        return owners.length;
+    }
+
     /** The index of the member that owns the key. */
     public int owner(byte[] key) {
         return owners[arcOf(key)];

@@ -64,6 +64,18 @@ class ReplyReaderTest {
     }
 
     @Test
+    void next_aRefusal_carriesItsRetryAfter() throws IOException {
+        ReplyReader reader = new ReplyReader("p", 1024, new ByteBudget(1 << 20));
+        String refusals = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n"
+                + "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nretry-after: 9\r\nContent-Length: 0\r\n\r\n";
+        List<PeerConnection.Reply> replies = readAll(reader, refusals.getBytes(StandardCharsets.US_ASCII), 1000);
+        assertEquals(2, replies.get(0).retryAfterSeconds());
+        assertEquals(-1, replies.get(1).retryAfterSeconds(), "none given");
+        assertEquals(-1, replies.get(2).retryAfterSeconds(), "only a 503's counts");
+    }
+
+    @Test
     void reset_forgetsAHalfReadReply() throws IOException {
         ReplyReader reader = new ReplyReader("p", 1024, new ByteBudget(1 << 20));
         assertNull(reader.next(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII))));
