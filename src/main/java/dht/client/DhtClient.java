@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,8 +42,8 @@ import java.util.regex.Pattern;
  * (the node is overloaded or stopping) is retried after its {@code Retry-After}, a bounded number
  * of times, for reads always and for writes only when the builder says so.
  *
- * <p>Not handled. The member list is read at start and on {@link #refresh}; a cluster whose
- * membership changes is followed only through those calls.
+ * <p>Its view of the members is read at start, on {@link #refresh}, and again in the background
+ * when a member cannot be reached (at most once per {@link #DOWN_MILLIS}).
  */
 public final class DhtClient implements AutoCloseable {
     /** How long a member that could not be reached is passed over. */
@@ -66,6 +67,7 @@ public final class DhtClient implements AutoCloseable {
     private volatile Ring ring;
     private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> downUntil = new ConcurrentHashMap<>();
+    private final AtomicLong lastRefreshMillis = new AtomicLong();
 
     /** One member's connections, and the request lines' fixed part for it. */
     private final class Member {
@@ -181,6 +183,7 @@ public final class DhtClient implements AutoCloseable {
             }
             if (status.status() == 200) {
                 ring = parse(new String(status.body(), StandardCharsets.UTF_8));
+                lastRefreshMillis.set(System.currentTimeMillis());
                 return;
             }
         }
@@ -228,8 +231,20 @@ public final class DhtClient implements AutoCloseable {
         return up;
     }
 
+    /** Passes the member over for a while, and reads the view again in the background, now and then. */
     private void markDown(String member) {
-        downUntil.put(member, System.currentTimeMillis() + DOWN_MILLIS);
+        long now = System.currentTimeMillis();
+        downUntil.put(member, now + DOWN_MILLIS);
+        long last = lastRefreshMillis.get();
+        if (ring != null && now - last > DOWN_MILLIS && lastRefreshMillis.compareAndSet(last, now)) {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    refresh();
+                } catch (DhtException e) {
+                    // no member answered: the view stays as it was, and the next failure tries again
+                }
+            });
+        }
     }
 
     private Member member(String url) {
