@@ -46,6 +46,7 @@ import java.util.function.UnaryOperator;
 final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
     private static final long TOKEN_CHECK_MILLIS = 1000;
+    private static final long SHUTDOWN_STEP_MILLIS = 5000;
 
     private final NodeConfig config;
     private final RocksStore store;
@@ -206,9 +207,12 @@ final class Node implements AutoCloseable {
         Threads.stopAndWait(tokenWatch);
         detector.close();
         hints.close();
+        // Calls still out fail now, and the writes they carried become hints on the follow-up
+        // thread; only then does it close, storing them, so no hint is lost to the stop.
+        closeAll(peers);
+        peerLoop.awaitTasks(SHUTDOWN_STEP_MILLIS);
         followUps.close();
         purge.close();
-        closeAll(peers);
         peerLoop.close();
         wal.close();
         store.close();

@@ -8,7 +8,9 @@ import java.nio.channels.Selector;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -63,6 +65,17 @@ public final class PeerLoop implements AutoCloseable {
      */
     boolean sleeping() {
         return sleeping.get();
+    }
+
+    /** Waits, at most the timeout, until every task handed to the loop before this call has run. */
+    public void awaitTasks(long timeoutMillis) {
+        CountDownLatch done = new CountDownLatch(1);
+        execute(done::countDown);
+        try {
+            done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What every connection's replies being read are held against. */

@@ -2,9 +2,13 @@ package dht.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -69,6 +73,67 @@ class SilentPeerIT {
             for (Socket socket : held) {
                 socket.close();
             }
+        }
+    }
+
+    /**
+     * A write answered while its call to a replica is still out, then the coordinator stops: the
+     * call fails at the stop, and its hint must still be stored, not dropped because the follow-up
+     * executor had closed first.
+     */
+    @Test
+    void aCallStillOutWhenTheCoordinatorStops_becomesAStoredHint() throws Exception {
+        try (ServerSocket halfMute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket socket = halfMute.accept();
+                        held.add(socket);
+                        Thread answerer = new Thread(() -> answerPingsOnly(socket));
+                        answerer.setDaemon(true);
+                        answerer.start();
+                    }
+                } catch (Exception e) {
+                    // the socket closed: the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String self = "http://127.0.0.1:" + Ports.free(1).get(0);
+            String mute = "http://127.0.0.1:" + halfMute.getLocalPort();
+            Path data = Files.createTempDirectory("dht-silent");
+            NodeConfig config = Main.configs(new Flags(List.of("--self", self, "--cluster", self + "," + mute,
+                    "--data", data.toString(), "--peer-timeout-ms", "30000"))).get(0);
+            try {
+                try (Node node = Node.start(config)) {
+                    assertEquals(201, Http.put(self + "/v0/entity?id=k&ack=1&from=2", "v").statusCode());
+                }
+                try (Node node = Node.start(config)) {
+                    assertTrue(Http.text(Http.get(self + "/v0/status")).matches("(?s).*\"storedBytes\":[1-9].*"),
+                            "the hint for the silent replica survived the stop: " + Http.text(Http.get(self + "/v0/status")));
+                }
+            } finally {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+                try (Stream<Path> files = Files.walk(data)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+        }
+    }
+
+    /** A peer that is up (it answers pings) but never answers a replica call. */
+    private static void answerPingsOnly(Socket socket) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("GET /v0/internal/ping")) {
+                    socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+        } catch (IOException e) {
+            // the connection closed
         }
     }
 }
