@@ -113,8 +113,10 @@ public final class PeerClient implements AutoCloseable {
     private ByteBuffer request(String method, String target, Record record) {
         byte[] body = record == null ? null : ReplicaProtocol.recordBody(record);
         int bodyLength = body == null ? 0 : body.length;
-        String length = (body == null ? "" : "Content-Length: " + body.length + "\r\n")
-                + settings.secret().headerLine(method.strip(), target, self, System.currentTimeMillis(), bodyLength);
+        String length = body == null ? "" : "Content-Length: " + body.length + "\r\n";
+        if (settings.secret().enabled()) {
+            length += settings.secret().headerLine(method.strip(), target, self, System.currentTimeMillis(), bodyLength);
+        }
         byte[] bytes = new byte[method.length() + target.length() + headers.length + length.length() + 2 + bodyLength];
         int at = ascii(method, bytes, 0);
         at = ascii(target, bytes, at);

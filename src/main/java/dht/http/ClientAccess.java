@@ -1,5 +1,6 @@
 package dht.http;
 
+import one.nio.http.Request;
 import one.nio.http.Response;
 
 /**
@@ -12,12 +13,15 @@ import one.nio.http.Response;
  */
 public record ClientAccess(AdminAccess admin, Tokens tokens) {
 
-    /** Refuses a request that needs {@code needed}: 401 without a known token, 403 when its role is lower. */
-    void require(Tokens.Role needed, String authorization) throws BadRequest {
+    /**
+     * Refuses a request that needs {@code needed}: 401 without a known token, 403 when its role is
+     * lower. Without tokens it reads nothing of the request.
+     */
+    void require(Tokens.Role needed, Request request) throws BadRequest {
         if (tokens == null) {
             return;
         }
-        Tokens.Role role = tokens.roleOf(authorization);
+        Tokens.Role role = tokens.roleOf(request.getHeader("Authorization:"));
         if (role == null) {
             throw new BadRequest(Response.UNAUTHORIZED, "this node needs Authorization: Bearer TOKEN with a known token");
         }
@@ -28,13 +32,13 @@ public record ClientAccess(AdminAccess admin, Tokens tokens) {
     }
 
     /** Refuses an admin request: 404 when the admin endpoints are off, else as {@link #require} or {@link AdminAccess}. */
-    void requireAdmin(String remoteHost, String authorization) throws BadRequest {
+    void requireAdmin(String remoteHost, Request request) throws BadRequest {
         if (!admin.enabled()) {
             throw new BadRequest(Response.NOT_FOUND, "admin endpoints are off; start the node with --admin");
         }
         if (tokens != null) {
-            require(Tokens.Role.ADMIN, authorization);
-        } else if (!admin.allows(remoteHost, authorization)) {
+            require(Tokens.Role.ADMIN, request);
+        } else if (!admin.allows(remoteHost, request.getHeader("Authorization:"))) {
             throw new BadRequest(Response.FORBIDDEN, "admin endpoints answer loopback clients, and others with the admin token");
         }
     }

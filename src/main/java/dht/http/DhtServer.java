@@ -156,7 +156,7 @@ public final class DhtServer extends HttpServer {
     }
 
     private void requireRole(Request request, Tokens.Role role) throws BadRequest {
-        observability.access().require(role, request.getHeader("Authorization:"));
+        observability.access().require(role, request);
     }
 
     private void entity(Request request, HttpSession session) throws BadRequest {
@@ -256,7 +256,7 @@ public final class DhtServer extends HttpServer {
     }
 
     private void profile(Request request, HttpSession session) throws BadRequest {
-        observability.access().requireAdmin(session.getRemoteHost(), request.getHeader("Authorization:"));
+        observability.access().requireAdmin(session.getRemoteHost(), request);
         if (request.getMethod() != Request.METHOD_GET) {
             throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + PROFILE_PATH);
         }

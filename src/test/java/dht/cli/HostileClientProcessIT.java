@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The attacks that used to take a {@code -Xmx128m} node process down, run against real ones: the
- * node keeps serving other clients meanwhile, stays within its heap, and frees what the attacker
+ * node keeps serving other clients meanwhile, never runs out of heap, and frees what the attacker
  * held once it leaves. And an OutOfMemoryError, should one still happen, ends the process
  * instead of leaving it half-alive.
  */
@@ -57,10 +57,6 @@ class HostileClientProcessIT {
         attackers.clear();
     }
 
-    private static double heapUsedBytes(String url) {
-        return TestCluster.metric(url, "jvm_memory_used_bytes{area=\"heap\"}");
-    }
-
     @Test
     void twoThousandBodiesThatNeverArrive_nodeKeepsServing_andFreesThemWhenTheyLeave() throws Exception {
         nodes = new NodeProcesses(1, "--body-timeout-ms", "60000");
@@ -72,7 +68,6 @@ class HostileClientProcessIT {
         assertEquals(404, Http.get(url + "/v0/entity?id=served").statusCode(), "another client is served meanwhile");
         int put = Http.put(url + "/v0/entity?id=served", "v").statusCode();
         assertTrue(put == 201 || put == 503, "a write is stored, or refused at once while small bodies fill their budget: " + put);
-        assertTrue(heapUsedBytes(url) < 128 << 20, "heap within -Xmx128m");
         leave();
         assertTrue(TestCluster.eventually(10_000, () -> Http.text(Http.get(url + "/v0/status")).contains("\"heldBodyBytes\":0")),
                 "every body's budget is released when the attacker leaves");
@@ -98,7 +93,6 @@ class HostileClientProcessIT {
             assertEquals(201, put.statusCode(), "writes are still coordinated: " + Http.text(put));
         }
         assertArrayEquals(big, Http.get(url + "/v0/entity?id=big").body(), "a reading client still gets the value");
-        assertTrue(heapUsedBytes(url) < 128 << 20, "heap within -Xmx128m");
         assertTrue(TestCluster.eventually(15_000, () -> TestCluster.metric(url, "dht_unsent_answer_bytes") == 0),
                 "the node dropped the answers nobody read");
         for (int i = 0; i < 3; i++) {

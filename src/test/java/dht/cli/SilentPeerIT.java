@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,21 +29,9 @@ class SilentPeerIT {
 
     @Test
     void aPeerThatNeverAnswers_costsItsDeadline_isSkippedWhereNotNeeded_andProbed() throws Exception {
-        List<Socket> held = new CopyOnWriteArrayList<>(); // the acceptor adds while the test reads
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(silent.accept()); // read nothing, answer nothing
-                    }
-                } catch (Exception e) {
-                    // the socket closed: the test is over
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (FakePeer silent = new FakePeer(socket -> { })) { // reads nothing, answers nothing
             String self = "http://127.0.0.1:" + Ports.free(1).get(0);
-            String mute = "http://127.0.0.1:" + silent.getLocalPort();
+            String mute = silent.url();
             Path data = Files.createTempDirectory("dht-silent");
             NodeConfig config = Main.configs(new Flags(List.of("--self", self, "--cluster", self + "," + mute,
                     "--data", data.toString(), "--peer-timeout-ms", "300"))).get(0);
@@ -69,10 +58,6 @@ class SilentPeerIT {
                     files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
                 }
             }
-        } finally {
-            for (Socket socket : held) {
-                socket.close();
-            }
         }
     }
 
@@ -83,25 +68,9 @@ class SilentPeerIT {
      */
     @Test
     void aCallStillOutWhenTheCoordinatorStops_becomesAStoredHint() throws Exception {
-        try (ServerSocket halfMute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = new CopyOnWriteArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket socket = halfMute.accept();
-                        held.add(socket);
-                        Thread answerer = new Thread(() -> answerPingsOnly(socket));
-                        answerer.setDaemon(true);
-                        answerer.start();
-                    }
-                } catch (Exception e) {
-                    // the socket closed: the test is over
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (FakePeer halfMute = new FakePeer(SilentPeerIT::answerPingsOnly)) {
             String self = "http://127.0.0.1:" + Ports.free(1).get(0);
-            String mute = "http://127.0.0.1:" + halfMute.getLocalPort();
+            String mute = halfMute.url();
             Path data = Files.createTempDirectory("dht-silent");
             NodeConfig config = Main.configs(new Flags(List.of("--self", self, "--cluster", self + "," + mute,
                     "--data", data.toString(), "--peer-timeout-ms", "30000"))).get(0);
@@ -114,9 +83,6 @@ class SilentPeerIT {
                             "the hint for the silent replica survived the stop: " + Http.text(Http.get(self + "/v0/status")));
                 }
             } finally {
-                for (Socket socket : held) {
-                    socket.close();
-                }
                 try (Stream<Path> files = Files.walk(data)) {
                     files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
                 }
@@ -134,6 +100,42 @@ class SilentPeerIT {
             }
         } catch (IOException e) {
             // the connection closed
+        }
+    }
+
+    /** A member on a loopback port that hands each accepted connection to {@code handler}, on a thread of its own. */
+    private static final class FakePeer implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> held = new CopyOnWriteArrayList<>(); // the acceptor adds while the test reads
+
+        FakePeer(Consumer<Socket> handler) throws IOException {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket socket = server.accept();
+                        held.add(socket);
+                        Thread connection = new Thread(() -> handler.accept(socket));
+                        connection.setDaemon(true);
+                        connection.start();
+                    }
+                } catch (IOException e) {
+                    // the socket closed: the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : held) {
+                socket.close();
+            }
         }
     }
 }
