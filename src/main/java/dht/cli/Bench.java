@@ -1,6 +1,5 @@
 package dht.cli;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -177,8 +176,8 @@ final class Bench {
         if (!Files.isReadable(Path.of(script))) {
             throw new UsageException("no script " + script + "; run from the repository root or pass --lua");
         }
-        boolean wrk2 = onPath("wrk2");
-        if (!wrk2 && !onPath("wrk")) {
+        boolean wrk2 = Shell.onPath("wrk2");
+        if (!wrk2 && !Shell.onPath("wrk")) {
             throw new UsageException("neither wrk2 nor wrk is on the PATH");
         }
         List<String> command = new ArrayList<>(List.of(wrk2 ? "wrk2" : "wrk",
@@ -356,15 +355,6 @@ final class Bench {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-    }
-
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String jarPath() {

@@ -8,7 +8,7 @@ import java.util.Map;
  * A command line: {@code --name value} pairs and bare switches, checked against the known flags
  * so a typo fails loudly instead of being ignored.
  */
-final class Flags {
+public final class Flags {
     /** The node's flags, each with its value placeholder (empty for a switch) and its help line. */
     static final Map<String, String[]> NODE = new LinkedHashMap<>();
 
@@ -33,6 +33,8 @@ final class Flags {
         NODE.put("hint-window-ms", new String[] {"MS", "hints older than this are dropped undelivered (default 10800000, 3 h)"});
         NODE.put("hint-max-mb", new String[] {"MB", "hints a node keeps at most (default 256)"});
         NODE.put("tombstone-grace-ms", new String[] {"MS", "tombstones older than this are purged; must exceed the hint window (default 86400000, 1 day)"});
+        NODE.put("repair-interval-ms", new String[] {"MS", "anti-entropy: compare and repair with each peer every MS (default 3600000, 1 h)"});
+        NODE.put("repair-mb-per-s", new String[] {"MB", "anti-entropy: records exchanged per second at most (default 16)"});
         NODE.put("fsync", new String[] {"", "acknowledge a write once a WAL sync covers it (group commit): survives power loss"});
         NODE.put("fsync-interval-ms", new String[] {"MS", "sync the WAL every MS instead; a power loss can take the last MS of writes"});
         NODE.put("streams", new String[] {"N", "range streams open at once, clients' and peers' together; more get 503 (default 8)"});
@@ -56,7 +58,7 @@ final class Flags {
         this(NODE, args);
     }
 
-    Flags(Map<String, String[]> known, List<String> args) throws UsageException {
+    public Flags(Map<String, String[]> known, List<String> args) throws UsageException {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--")) {
@@ -88,15 +90,15 @@ final class Flags {
         }
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return values.containsKey(name);
     }
 
-    String string(String name, String fallback) {
+    public String string(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }
 
-    boolean bool(String name) throws UsageException {
+    public boolean bool(String name) throws UsageException {
         String value = values.get(name);
         if (value == null || value.equals("false")) {
             return false;
@@ -107,7 +109,7 @@ final class Flags {
         throw new UsageException("flag --" + name + " takes true or false, got '" + value + "'");
     }
 
-    int integer(String name, int fallback, int min, int max) throws UsageException {
+    public int integer(String name, int fallback, int min, int max) throws UsageException {
         long value = number(name, fallback);
         if (value < min || value > max) {
             throw new UsageException("flag --" + name + " must be between " + min + " and " + max + ", got " + value);
@@ -133,10 +135,12 @@ final class Flags {
                   with no --self/--cluster: a local 3-node cluster in one JVM on ports PORT..PORT+2
                   with --self and --cluster: one node of a cluster, one process per host
                        java -jar dht.jar fill [flags]    (see fill --help)
+                       java -jar dht.jar bench [flags]   (see bench --help)
+                       java -jar dht.jar nemesis [flags] (see nemesis --help)
                 """, NODE);
     }
 
-    static String help(String usage, Map<String, String[]> known) {
+    public static String help(String usage, Map<String, String[]> known) {
         StringBuilder out = new StringBuilder(usage).append("\nflags:\n");
         for (Map.Entry<String, String[]> flag : known.entrySet()) {
             String left = "  --" + flag.getKey() + (flag.getValue()[0].isEmpty() ? "" : " " + flag.getValue()[0]);

@@ -1,5 +1,6 @@
 package dht.cli;
 
+import dht.cli.nemesis.Nemesis;
 import dht.cluster.ClusterSecret;
 import dht.cluster.PeerSettings;
 import dht.cluster.Ring;
@@ -44,6 +45,9 @@ public final class Main {
         Threads.exitOnOutOfMemoryAnywhere();
         if (args.length > 0 && args[0].equals("fill")) {
             System.exit(Fill.run(Arrays.asList(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && args[0].equals("nemesis")) {
+            System.exit(Nemesis.run(Arrays.asList(args).subList(1, args.length)));
         }
         if (args.length > 0 && args[0].equals("bench")) {
             System.exit(Bench.run(Arrays.asList(args).subList(1, args.length)));
@@ -224,7 +228,9 @@ public final class Main {
                 flags.integer("max-connections", 4096, 1, 1 << 20),
                 flags.integer("body-timeout-ms", 10_000, 1, 3_600_000),
                 flags.integer("write-timeout-ms", 10_000, 1, 3_600_000),
-                flags.integer("stream-idle-ms", 30_000, 1, 3_600_000));
+                flags.integer("stream-idle-ms", 30_000, 1, 3_600_000),
+                flags.integer("repair-interval-ms", 3_600_000, 100, Integer.MAX_VALUE),
+                (long) flags.integer("repair-mb-per-s", 16, 1, 1 << 20) * MIB);
         if (tuning.tombstoneGraceMillis() <= tuning.hintWindowMillis()) {
             throw new UsageException("--tombstone-grace-ms must exceed --hint-window-ms, or a late hint could revive a purged delete");
         }

@@ -13,6 +13,9 @@ import dht.coordinator.HybridClock;
 import dht.coordinator.LocalReplica;
 import dht.coordinator.RemoteReplica;
 import dht.coordinator.Replica;
+import dht.coordinator.AntiEntropy;
+import dht.coordinator.RepairLedger;
+import dht.coordinator.SharedRecords;
 import dht.coordinator.TombstonePurge;
 import dht.http.BodyBudget;
 import dht.http.Connections;
@@ -57,12 +60,13 @@ final class Node implements AutoCloseable {
     private final Hints hints;
     private final FollowUps followUps;
     private final TombstonePurge purge;
+    private final AntiEntropy repair;
     private final DhtServer server;
     private final ScheduledExecutorService tokenWatch =
             Executors.newSingleThreadScheduledExecutor(Threads.daemon("tokens watch"));
 
     private Node(NodeConfig config, RocksStore store, WalSync wal, PeerClient[] peers, PeerLoop peerLoop, FailureDetector detector,
-                 Hints hints, FollowUps followUps, TombstonePurge purge, DhtServer server) {
+                 Hints hints, FollowUps followUps, TombstonePurge purge, AntiEntropy repair, DhtServer server) {
         this.config = config;
         this.store = store;
         this.wal = wal;
@@ -72,6 +76,7 @@ final class Node implements AutoCloseable {
         this.hints = hints;
         this.followUps = followUps;
         this.purge = purge;
+        this.repair = repair;
         this.server = server;
     }
 
@@ -112,13 +117,23 @@ final class Node implements AutoCloseable {
         FollowUps followUps = new FollowUps();
         Hints hints = null;
         TombstonePurge purge = null;
+        AntiEntropy repair = null;
         try {
             hints = new Hints(store, wal, remotes, tuning.hintWindowMillis(), tuning.hintMaxBytes(), wallMillis);
             // Room for the largest value's answers from two replicas, so one read at the default
             // quorum always fits; more only while reads of large values are few.
             Coordinator coordinator = new Coordinator(ring, members, clock, hints, followUps, tuning.replicas(),
                     new ByteBudget(2 * tuning.bodyMemoryBytes()));
-            purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), wallMillis);
+            SharedRecords shared = new SharedRecords(wrapped, ring, config.self(), tuning.replicas());
+            List<AntiEntropy.Peer> repairPeers = new ArrayList<>();
+            for (int i = 0; i < members.length; i++) {
+                if (i != self) {
+                    repairPeers.add(new AntiEntropy.Peer(members[i].url(), members[i], (RemoteReplica) members[i]));
+                }
+            }
+            repair = new AntiEntropy(config.self(), shared, local, repairPeers, clock, new RepairLedger(),
+                    tuning.repairIntervalMillis(), tuning.repairBytesPerSecond(), wallMillis);
+            purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), tuning.hintWindowMillis(), repair, wallMillis);
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
             BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
             Connections connections = new Connections(tuning.maxConnections(), tuning.bodyMemoryBytes(),
@@ -127,10 +142,10 @@ final class Node implements AutoCloseable {
             StatusReport status = new StatusReport(config.self(), ring, tuning.replicas(), peers, store, wal, workers, hints, followUps,
                     bodies, connections, streams);
             NodeMetrics metrics = new NodeMetrics(peerList, store, wal, workers, hints, followUps, bodies, connections,
-                    streams);
+                    streams, repair, purge);
             Observability observability = new Observability(status::json, metrics::scrape, metrics.contentType(),
                     metrics.requests(), config.access());
-            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, detector,
+            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, shared, repair, detector,
                     config.peers().secret(), clock, workers,
                     tuning.maxValueBytes(), bodies, connections, streams, observability);
             server.start();
@@ -141,7 +156,8 @@ final class Node implements AutoCloseable {
             detector.start();
             hints.start();
             purge.start();
-            Node node = new Node(config, store, wal, peers, peerLoop, detector, hints, followUps, purge, server);
+            repair.start();
+            Node node = new Node(config, store, wal, peers, peerLoop, detector, hints, followUps, purge, repair, server);
             node.watchTokens();
             return node;
         } catch (IOException e) {
@@ -152,6 +168,9 @@ final class Node implements AutoCloseable {
             followUps.close();
             if (purge != null) {
                 purge.close();
+            }
+            if (repair != null) {
+                repair.close();
             }
             closeAll(peers);
             peerLoop.close();
@@ -205,6 +224,7 @@ final class Node implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Threads.stopAndWait(tokenWatch);
+        repair.close();
         detector.close();
         hints.close();
         // Calls still out fail now, and the writes they carried become hints on the follow-up

@@ -39,10 +39,13 @@ record NodeConfig(int port, String self, List<String> cluster, StoreSettings sto
      * @param bodyTimeoutMillis how long a request body may take to arrive
      * @param writeTimeoutMillis how long answers may wait for a client that reads nothing
      * @param streamIdleMillis how long a range stream may wait for a client that reads nothing
+     * @param repairIntervalMillis how often anti-entropy runs a pass with every peer
+     * @param repairBytesPerSecond how many bytes of records anti-entropy exchanges per second at most
      */
     record Tuning(int workers, int queue, int queueMillis, int selectors, int partitions, int maxValueBytes,
                   int drainMillis, int replicas, long hintWindowMillis, long hintMaxBytes,
                   long tombstoneGraceMillis, long bodyMemoryBytes, int streams, int maxConnections,
-                  long bodyTimeoutMillis, long writeTimeoutMillis, long streamIdleMillis) {
+                  long bodyTimeoutMillis, long writeTimeoutMillis, long streamIdleMillis, long repairIntervalMillis,
+                  long repairBytesPerSecond) {
     }
 }

@@ -2,8 +2,10 @@ package dht.cli;
 
 import dht.cluster.PeerClient;
 import dht.cluster.PeerHealth;
+import dht.coordinator.AntiEntropy;
 import dht.coordinator.FollowUps;
 import dht.coordinator.Hints;
+import dht.coordinator.TombstonePurge;
 import dht.http.BodyBudget;
 import dht.http.Connections;
 import dht.http.RangeStreams;
@@ -36,7 +38,7 @@ final class NodeMetrics {
     private final RequestMetrics requests = new RequestMetrics(registry);
 
     NodeMetrics(List<PeerClient> peers, RocksStore store, WalSync wal, WorkerPool workers, Hints hints, FollowUps followUps,
-                BodyBudget bodies, Connections connections, RangeStreams streams) {
+                BodyBudget bodies, Connections connections, RangeStreams streams, AntiEntropy repair, TombstonePurge purge) {
         CounterWithCallback.builder()
                 .name("dht_peer_calls")
                 .help("Calls to each peer (replica reads and writes, range streams), by how they ended")
@@ -140,6 +142,24 @@ final class NodeMetrics {
                 })
                 .register(registry);
         gauge("dht_range_streams_open", "Range streams open now, clients' and peers'", streams::open);
+        counter("dht_repair_keys_compared", "Keys shared with a peer that anti-entropy passes compared", repair::compared);
+        CounterWithCallback.builder()
+                .name("dht_repair_records")
+                .help("Records anti-entropy exchanged: pulled from peers into this node, pushed from it to peers")
+                .labelNames("direction")
+                .callback(callback -> {
+                    callback.call(repair.pulled(), "pulled");
+                    callback.call(repair.pushed(), "pushed");
+                })
+                .register(registry);
+        counter("dht_repair_bytes", "Bytes of records anti-entropy exchanged, both ways", repair::bytes);
+        counter("dht_repair_failed_passes", "Anti-entropy passes with a peer that failed", repair::failedPasses);
+        gauge("dht_repair_last_pass_seconds", "How long the last anti-entropy pass with every peer took", () -> repair.lastPassMillis() / 1e3);
+        gauge("dht_repair_since_complete_pass_seconds", "Seconds since the oldest of the last completed passes over every range "
+                + "with every peer began; -1 until each has completed once", repair::secondsSinceCompletePass);
+        gauge("dht_tombstones_awaiting_repair", "Tombstones past the grace period kept because a replica of theirs was not "
+                + "repaired since they were written", purge::awaitingRepair);
+        counter("dht_tombstones_purged", "Tombstones purged", purge::purged);
         JvmMetrics.builder().register(registry);
     }
 

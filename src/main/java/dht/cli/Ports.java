@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Free loopback ports for nodes that a tool or a test starts. */
-final class Ports {
+public final class Ports {
     private Ports() {
     }
 
     /** Ports that were free a moment ago: all held open at once, so they are distinct. */
-    static List<Integer> free(int count) {
+    public static List<Integer> free(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         try {

@@ -7,6 +7,7 @@ import dht.coordinator.FollowUps;
 import dht.coordinator.Hints;
 import dht.http.BodyBudget;
 import dht.http.Connections;
+import dht.http.Json;
 import dht.http.RangeStreams;
 import dht.http.WorkerPool;
 import dht.storage.Store;
@@ -56,7 +57,7 @@ final class StatusReport {
 
     String json() {
         StringBuilder out = new StringBuilder(256);
-        out.append("{\"self\":").append(quote(self))
+        out.append("{\"self\":").append(Json.quote(self))
                 .append(",\"uptimeSeconds\":").append((System.currentTimeMillis() - startedMillis) / 1000)
                 .append(",\"partitions\":").append(ring.partitions())
                 .append(",\"replicas\":").append(replicas)
@@ -65,7 +66,7 @@ final class StatusReport {
             String url = ring.members().get(i);
             boolean isSelf = url.equals(self);
             out.append(i == 0 ? "" : ",")
-                    .append("{\"url\":").append(quote(url))
+                    .append("{\"url\":").append(Json.quote(url))
                     .append(",\"self\":").append(isSelf)
                     .append(",\"share\":").append(shares[i]);
             if (!isSelf) {
@@ -104,19 +105,5 @@ final class StatusReport {
                 .append(",\"probes\":{\"answered\":").append(state.probesOk())
                 .append(",\"failed\":").append(state.probesFailed())
                 .append("},\"clockRefusals\":").append(state.clockRefusals());
-    }
-
-    private static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
     }
 }

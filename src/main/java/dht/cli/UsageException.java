@@ -1,8 +1,8 @@
 package dht.cli;
 
 /** A command line or setting the node cannot start with; its message is the one line printed. */
-final class UsageException extends Exception {
-    UsageException(String message) {
+public final class UsageException extends Exception {
+    public UsageException(String message) {
         super(message, null, false, false);
     }
 }

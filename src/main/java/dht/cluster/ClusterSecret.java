@@ -72,7 +72,12 @@ public final class ClusterSecret {
         if (key == null) {
             return "";
         }
-        return HEADER + ": " + nowMillis + ":" + signature(method, target, sender, nowMillis, bodyLength) + "\r\n";
+        return HEADER + ": " + headerValue(method, target, sender, nowMillis, bodyLength) + "\r\n";
+    }
+
+    /** The {@link #HEADER} value that authenticates this call; only with a secret. */
+    public String headerValue(String method, String target, String sender, long nowMillis, long bodyLength) {
+        return nowMillis + ":" + signature(method, target, sender, nowMillis, bodyLength);
     }
 
     /**

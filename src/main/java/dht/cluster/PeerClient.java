@@ -26,6 +26,8 @@ import java.util.function.Function;
 public final class PeerClient implements AutoCloseable {
     private static final int CALLS_IN_FLIGHT_PER_CONNECTION = 256;
     private static final int SERVICE_UNAVAILABLE = 503;
+    /** A peer answers a repair call after a scan of its whole store, and may scan long between two records. */
+    private static final int REPAIR_TIMEOUT_MILLIS = 120_000;
 
     // fixed after construction
     private final String url;
@@ -33,6 +35,7 @@ public final class PeerClient implements AutoCloseable {
     private final byte[] headers;
     private final String self;
     private final String senderHeader;
+    private final String memberParam;
     private final PeerSettings settings;
     private final PeerConnection[] connections;
     private final PeerHealth health = new PeerHealth(System::nanoTime);
@@ -53,6 +56,7 @@ public final class PeerClient implements AutoCloseable {
         this.address = new InetSocketAddress(parsed.getHost(), parsed.getPort());
         this.self = self;
         this.senderHeader = ReplicaProtocol.SENDER_HEADER + ": " + self + "\r\n";
+        this.memberParam = PercentEncoding.encode(self.getBytes(StandardCharsets.UTF_8));
         this.headers = (" HTTP/1.1\r\nHost: " + parsed.getHost() + ":" + parsed.getPort() + "\r\n" + senderHeader)
                 .getBytes(StandardCharsets.US_ASCII);
         this.settings = settings;
@@ -144,19 +148,52 @@ public final class PeerClient implements AutoCloseable {
      * @throws PeerException when the peer does not start the stream
      */
     public PeerStream range(byte[] start, byte[] end) {
-        String uri = ReplicaProtocol.RANGE_PATH + "?start=" + PercentEncoding.encode(start)
-                + (end == null ? "" : "&end=" + PercentEncoding.encode(end));
+        return stream(ReplicaProtocol.RANGE_PATH + "?start=" + PercentEncoding.encode(start)
+                + (end == null ? "" : "&end=" + PercentEncoding.encode(end)), "range", settings.timeoutMillis());
+    }
+
+    /**
+     * Anti-entropy: the peer's hashes of the records it shares with this node, of every range
+     * ({@code range < 0}) or of one range's leaves. Blocks the calling thread.
+     *
+     * @throws PeerException when the peer does not answer with hashes
+     */
+    public long[] hashes(int range) {
+        try (PeerStream stream = stream(ReplicaProtocol.TREE_PATH + "?member=" + memberParam
+                + (range < 0 ? "" : "&range=" + range), "tree", REPAIR_TIMEOUT_MILLIS)) {
+            if (!stream.next()) {
+                throw new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " sent no hashes", null);
+            }
+            return ReplicaProtocol.hashes(stream.record());
+        } catch (IllegalArgumentException e) {
+            throw new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " sent bad hashes: " + e.getMessage(), e);
+        }
+    }
+
+    /** Anti-entropy: the peer's records shared with this node in the leaves of the encoded set, as a blocking stream. */
+    public PeerStream shared(String leaves) {
+        return stream(ReplicaProtocol.SHARED_PATH + "?member=" + memberParam + "&leaves=" + leaves, "shared records",
+                REPAIR_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * A streamed call on a connection of its own, so that a long answer holds up no pipelined call.
+     *
+     * @throws PeerException when the peer does not start the stream
+     */
+    private PeerStream stream(String uri, String what, int timeoutMillis) {
         long sent = System.nanoTime();
         try {
             String headerLines = senderHeader + settings.secret().headerLine("GET", uri, self, System.currentTimeMillis(), 0);
             ChunkedReader reader = ChunkedReader.open(address, uri, headerLines,
-                    settings.connectTimeoutMillis(), settings.timeoutMillis(), settings.maxEntryBytes());
+                    settings.connectTimeoutMillis(), timeoutMillis, settings.maxEntryBytes());
             health.heardFrom();
             count(null);
             return new PeerStream(url, reader);
         } catch (ChunkedReader.Refused e) {
             health.heardFrom();
-            PeerException refused = new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " refused the range: " + e.getMessage(), e);
+            PeerException refused = new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " refused the " + what
+                    + ": " + e.getMessage(), e);
             count(refused);
             throw refused;
         } catch (IOException e) {

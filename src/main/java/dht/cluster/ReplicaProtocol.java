@@ -4,6 +4,8 @@ import dht.storage.EntryCodec;
 import dht.storage.Record;
 import dht.storage.RecordCodec;
 
+import java.nio.ByteBuffer;
+
 /**
  * The replica protocol between nodes, in one place for the calling side ({@link PeerClient}) and
  * the serving side (the node's replica endpoint).
@@ -14,6 +16,11 @@ import dht.storage.RecordCodec;
  * PUT  /v0/internal/entity?id=ID  body=record 201: stored (or an equal or newer record was kept)
  * GET  /v0/internal/entities?start=S[&end=E]  200, chunked: one entry per chunk, tombstones included
  * GET  /v0/internal/ping                      200: the node serves replica calls
+ * GET  /v0/internal/tree?member=URL[&amp;range=R]  200, chunked: one entry whose value holds the hashes of
+ *                                             the records the node shares with member URL (the caller):
+ *                                             every range's, or range R's leaves' (anti-entropy)
+ * GET  /v0/internal/shared?member=URL&amp;leaves=L 200, chunked: the records it shares with member URL in
+ *                                             the leaves of the encoded set L, one entry per chunk
  * any of them                                 500: the replica's storage failed; 503: it is stopping
  * </pre>
  *
@@ -26,6 +33,8 @@ public final class ReplicaProtocol {
     public static final String ENTITY_PATH = "/v0/internal/entity";
     public static final String RANGE_PATH = "/v0/internal/entities";
     public static final String PING_PATH = "/v0/internal/ping";
+    public static final String TREE_PATH = "/v0/internal/tree";
+    public static final String SHARED_PATH = "/v0/internal/shared";
     /** The sending node's URL as its peers know it. */
     public static final String SENDER_HEADER = "X-Dht-Sender";
 
@@ -62,6 +71,26 @@ public final class ReplicaProtocol {
     /** Writes a range entry at {@code offset}; {@code out} must have {@link #entryLength} bytes there. */
     public static void writeEntry(byte[] key, Record record, byte[] out, int offset) {
         EntryCodec.encodeInto(key, record, out, offset);
+    }
+
+    /** A tree answer's one entry's record: the hashes, 8 big-endian bytes each, as its value. */
+    public static Record hashesRecord(long[] hashes) {
+        ByteBuffer bytes = ByteBuffer.allocate(hashes.length * Long.BYTES);
+        for (long hash : hashes) {
+            bytes.putLong(hash);
+        }
+        return Record.live(0, bytes.array());
+    }
+
+    /** @throws IllegalArgumentException when the record holds no whole number of hashes */
+    public static long[] hashes(Record record) {
+        byte[] value = record.value();
+        if (record.tombstone() || value.length % Long.BYTES != 0) {
+            throw new IllegalArgumentException("a tree answer holds hashes of 8 bytes each");
+        }
+        long[] hashes = new long[value.length / Long.BYTES];
+        ByteBuffer.wrap(value).asLongBuffer().get(hashes);
+        return hashes;
     }
 
     /** The key of a range entry. */

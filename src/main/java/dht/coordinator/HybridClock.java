@@ -49,6 +49,11 @@ public final class HybridClock {
         return millisOf(version) - wallMillis.getAsLong();
     }
 
+    /** The first version this clock can issue at the wall-clock millisecond. */
+    public static long versionAt(long millis) {
+        return millis << COUNTER_BITS;
+    }
+
     /** The wall-clock milliseconds a version was stamped at. */
     public static long millisOf(long version) {
         return version >>> COUNTER_BITS;

@@ -8,7 +8,7 @@ import dht.storage.RecordCursor;
 import java.util.concurrent.CompletableFuture;
 
 /** A peer as a {@link Replica}: each call goes through its {@link PeerClient}. */
-public final class RemoteReplica implements Replica {
+public final class RemoteReplica implements Replica, RepairSource {
     private final PeerClient peer;
 
     public RemoteReplica(PeerClient peer) {
@@ -38,6 +38,17 @@ public final class RemoteReplica implements Replica {
         } catch (PeerException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The peer's hashes; {@code member} is this node, whose shared records the peer hashes. */
+    @Override
+    public long[] hashes(String member, int range) {
+        return peer.hashes(range);
+    }
+
+    @Override
+    public RecordCursor records(String member, LeafSet leaves) {
+        return peer.shared(leaves.encode());
     }
 
     @Override

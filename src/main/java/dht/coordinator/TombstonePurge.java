@@ -8,32 +8,50 @@ import dht.storage.Store;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Removes tombstones older than the grace period, so deleted keys do not cost disk forever.
+ * Removes tombstones once no replica can bring back what they deleted, so deleted keys do not
+ * cost disk forever.
  *
- * <p>A tombstone must outlive every way an older value can come back: hints (bounded by the hint
- * window, which the grace period exceeds) and read repair from a replica that missed the delete.
- * A replica that stays away longer than the grace period can bring a deleted value back. The
- * sweep walks the whole local store every half grace period (at least every second, at most
- * every hour) and deletes a tombstone only if no write replaced it meanwhile.
+ * <p>A tombstone must outlive every way an older value can come back: hints, bounded by the hint
+ * window (which the grace period exceeds), and any replica that missed the delete. So a tombstone
+ * is purged only when it is older than the grace period and an anti-entropy pass over its range
+ * with each of its other replicas completed that began after the tombstone could last have
+ * arrived here: its version's time plus the hint window. Such a pass left the other replica
+ * holding the tombstone or something newer. A replica that stays away therefore keeps the
+ * tombstones of its ranges alive on the others; they are counted, not purged. The sweep walks the
+ * whole local store every half grace period (at least every second, at most every hour) and
+ * deletes a tombstone only if no write replaced it meanwhile.
  */
 public final class TombstonePurge implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TombstonePurge.class.getName());
     private static final byte[] FIRST_KEY = new byte[0];
 
+    /** Whether the key's other replicas were all repaired with this node since a moment. */
+    public interface Gate {
+        boolean repairedSince(byte[] key, long millis);
+    }
+
     private final Store store;
     private final LocalReplica local;
     private final long graceMillis;
+    private final long hintWindowMillis;
+    private final Gate gate;
     private final LongSupplier wallMillis;
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(Threads.daemon("tombstone purge"));
+    private final LongAdder purged = new LongAdder();
+    private volatile long awaitingRepair;
 
-    public TombstonePurge(Store store, LocalReplica local, long graceMillis, LongSupplier wallMillis) {
+    public TombstonePurge(Store store, LocalReplica local, long graceMillis, long hintWindowMillis, Gate gate,
+                          LongSupplier wallMillis) {
         this.store = store;
         this.local = local;
         this.graceMillis = graceMillis;
+        this.hintWindowMillis = hintWindowMillis;
+        this.gate = gate;
         this.wallMillis = wallMillis;
     }
 
@@ -42,20 +60,37 @@ public final class TombstonePurge implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweepLogged, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    /** Deletes the tombstones older than the grace period; returns how many. */
+    /** Deletes the tombstones past the grace period whose other replicas were repaired since; returns how many. */
     int sweep() {
         long cutoff = wallMillis.getAsLong() - graceMillis;
-        int purged = 0;
+        int swept = 0;
+        long kept = 0;
         try (RecordCursor cursor = store.range(FIRST_KEY, null)) {
             while (!Thread.currentThread().isInterrupted() && cursor.next()) {
                 Record record = cursor.record();
-                if (record.tombstone() && HybridClock.millisOf(record.version()) < cutoff
-                        && local.purge(cursor.key(), record)) {
-                    purged++;
+                long written = HybridClock.millisOf(record.version());
+                if (!record.tombstone() || written >= cutoff) {
+                    continue;
+                }
+                if (!gate.repairedSince(cursor.key(), written + hintWindowMillis)) {
+                    kept++;
+                } else if (local.purge(cursor.key(), record)) {
+                    swept++;
                 }
             }
         }
-        return purged;
+        awaitingRepair = kept;
+        purged.add(swept);
+        return swept;
+    }
+
+    /** Tombstones past the grace period that the last sweep kept because a replica of theirs was not repaired since. */
+    public long awaitingRepair() {
+        return awaitingRepair;
+    }
+
+    public long purged() {
+        return purged.sum();
     }
 
     private void sweepLogged() {

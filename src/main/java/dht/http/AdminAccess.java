@@ -28,7 +28,7 @@ public record AdminAccess(boolean enabled, String token) {
         return isLoopback(remoteHost);
     }
 
-    private static boolean isLoopback(String host) {
+    static boolean isLoopback(String host) {
         if (host == null) {
             return false;
         }

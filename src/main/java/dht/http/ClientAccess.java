@@ -42,4 +42,16 @@ public record ClientAccess(AdminAccess admin, Tokens tokens) {
             throw new BadRequest(Response.FORBIDDEN, "admin endpoints answer loopback clients, and others with the admin token");
         }
     }
+
+    /**
+     * Refuses an operator's request (repair, membership): with tokens it needs {@code admin};
+     * without, loopback clients may, and others holding the admin token.
+     */
+    void requireOperator(String remoteHost, Request request) throws BadRequest {
+        if (tokens != null) {
+            require(Tokens.Role.ADMIN, request);
+        } else if (!AdminAccess.isLoopback(remoteHost) && !admin.allows(remoteHost, request.getHeader("Authorization:"))) {
+            throw new BadRequest(Response.FORBIDDEN, "operator endpoints answer loopback clients, and others with the admin token");
+        }
+    }
 }

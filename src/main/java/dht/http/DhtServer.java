@@ -4,10 +4,12 @@ import dht.cluster.ClusterSecret;
 import dht.cluster.FailureDetector;
 import dht.cluster.ReplicaProtocol;
 import dht.cluster.Threads;
+import dht.coordinator.AntiEntropy;
 import dht.coordinator.Coordinator;
 import dht.coordinator.HybridClock;
 import dht.coordinator.Replica;
 import dht.coordinator.Replication;
+import dht.coordinator.SharedRecords;
 import dht.storage.RecordCursor;
 import one.nio.http.HttpServer;
 import one.nio.http.HttpServerConfig;
@@ -37,7 +39,10 @@ import java.util.function.Supplier;
  * /v0/status                                  GET               this node's view of the cluster, as JSON, even when overloaded;
  *                                                               503 until the node has announced itself to its peers
  * /metrics                                    GET               Prometheus metrics, even when overloaded
+ * /v0/internal/tree, /v0/internal/shared      GET               a peer's anti-entropy calls: hashes, then differing records
  * /v0/admin/profile?event=E&duration=S        GET               a flamegraph of this node (with --admin only)
+ * /v0/admin/repair                            POST, GET         an anti-entropy pass with every peer now, answered when done;
+ *                                                               GET: the last pass per peer and range (loopback or admin)
  * </pre>
  */
 public final class DhtServer extends HttpServer {
@@ -47,6 +52,7 @@ public final class DhtServer extends HttpServer {
     static final String STATUS_PATH = "/v0/status";
     static final String METRICS_PATH = "/metrics";
     static final String PROFILE_PATH = "/v0/admin/profile";
+    static final String REPAIR_PATH = "/v0/admin/repair";
     private static final int DEFAULT_PROFILE_SECONDS = 10;
     private static final int DEADLINE_CHECK_MILLIS = 1000;
 
@@ -60,6 +66,7 @@ public final class DhtServer extends HttpServer {
     private final RangeStreams streams;
     private final Observability observability;
     private final Profiler profiler;
+    private final AntiEntropy repair;
 
     // any thread
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -68,17 +75,21 @@ public final class DhtServer extends HttpServer {
 
     /**
      * @param local this node's replica, which serves peers' calls and {@code local=true} ranges
+     * @param shared what this node shares with each peer, for the peers' anti-entropy calls
+     * @param repair this node's anti-entropy, for the repair admin endpoint
      * @param detector told of every peer that calls this node
      * @param secret what peers' calls must be signed with
      * @param clock what a peer's record versions are checked against
      */
-    public DhtServer(HttpServerConfig config, Coordinator coordinator, Replica local, FailureDetector detector,
+    public DhtServer(HttpServerConfig config, Coordinator coordinator, Replica local, SharedRecords shared,
+                     AntiEntropy repair, FailureDetector detector,
                      ClusterSecret secret, HybridClock clock, WorkerPool workers, int maxValueBytes,
                      BodyBudget bodyBudget, Connections connections, RangeStreams streams,
                      Observability observability) throws IOException {
         super(withDeadlineChecks(config));
         this.coordinator = coordinator;
-        this.replicas = new ReplicaEndpoint(local, detector, secret, clock, maxValueBytes);
+        this.replicas = new ReplicaEndpoint(local, shared, detector, secret, clock, maxValueBytes);
+        this.repair = repair;
         this.workers = workers;
         this.maxValueBytes = maxValueBytes;
         this.bodyBudget = bodyBudget;
@@ -139,7 +150,9 @@ public final class DhtServer extends HttpServer {
                     report(request, session, metrics());
                 }
                 case PROFILE_PATH -> profile(request, session);
-                case ReplicaProtocol.ENTITY_PATH, ReplicaProtocol.RANGE_PATH, ReplicaProtocol.PING_PATH ->
+                case REPAIR_PATH -> repair(request, session);
+                case ReplicaProtocol.ENTITY_PATH, ReplicaProtocol.RANGE_PATH, ReplicaProtocol.PING_PATH,
+                     ReplicaProtocol.TREE_PATH, ReplicaProtocol.SHARED_PATH ->
                         replicas.handle(request, (DhtSession) session, this::stream);
                 default -> throw new BadRequest(Response.BAD_REQUEST, "unknown path " + request.getPath());
             }
@@ -280,6 +293,24 @@ public final class DhtServer extends HttpServer {
         }
     }
 
+    /** POST: a pass with every peer, answered with what it did once it is done; GET: the last passes. */
+    private void repair(Request request, HttpSession session) throws BadRequest {
+        observability.access().requireOperator(session.getRemoteHost(), request);
+        if (request.getMethod() == Request.METHOD_GET) {
+            send(session, Responses.json(RepairReport.ledger(repair)));
+            return;
+        }
+        if (request.getMethod() != Request.METHOD_POST) {
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + REPAIR_PATH);
+        }
+        inFlight.incrementAndGet();
+        repair.requestPass().whenComplete((results, failure) -> {
+            send(session, failure == null ? Responses.json(RepairReport.pass(results))
+                    : Responses.text(Response.SERVICE_UNAVAILABLE, "the pass did not run: " + failure.getMessage()));
+            inFlight.decrementAndGet();
+        });
+    }
+
     /** The request's body; its framing was checked as its head was read (see {@link DhtSession}). */
     static byte[] body(Request request, int limit) throws BadRequest {
         byte[] body = request.getBody();
@@ -296,6 +327,7 @@ public final class DhtServer extends HttpServer {
         return switch (path) {
             case ENTITY_PATH -> "GET, PUT, DELETE";
             case ReplicaProtocol.ENTITY_PATH -> "GET, PUT";
+            case REPAIR_PATH -> "GET, POST";
             default -> "GET";
         };
     }

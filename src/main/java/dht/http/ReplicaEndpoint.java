@@ -4,8 +4,11 @@ import dht.cluster.ClusterSecret;
 import dht.cluster.FailureDetector;
 import dht.cluster.ReplicaProtocol;
 import dht.coordinator.HybridClock;
+import dht.coordinator.LeafSet;
+import dht.coordinator.MerkleTree;
 import dht.coordinator.Outcome;
 import dht.coordinator.Replica;
+import dht.coordinator.SharedRecords;
 import dht.storage.Record;
 import dht.storage.RecordCursor;
 import dht.storage.StorageException;
@@ -13,6 +16,7 @@ import one.nio.http.Request;
 import one.nio.http.Response;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -37,13 +41,16 @@ final class ReplicaEndpoint {
 
     // fixed after construction
     private final Replica local;
+    private final SharedRecords shared;
     private final FailureDetector detector;
     private final ClusterSecret secret;
     private final HybridClock clock;
     private final int maxRecordBytes;
 
-    ReplicaEndpoint(Replica local, FailureDetector detector, ClusterSecret secret, HybridClock clock, int maxValueBytes) {
+    ReplicaEndpoint(Replica local, SharedRecords shared, FailureDetector detector, ClusterSecret secret, HybridClock clock,
+                    int maxValueBytes) {
         this.local = local;
+        this.shared = shared;
         this.detector = detector;
         this.secret = secret;
         this.clock = clock;
@@ -73,10 +80,77 @@ final class ReplicaEndpoint {
                 byte[][] bounds = DhtServer.rangeBounds(request);
                 streams.stream(session, () -> localRange(bounds[0], bounds[1]), ChunkFormat.INTERNAL);
             }
+            case ReplicaProtocol.TREE_PATH -> {
+                DhtServer.requireGet(request);
+                String member = member(request);
+                Integer range = QueryParams.integer(request.getURI(), "range");
+                if (range != null && (range < 0 || range >= MerkleTree.RANGES)) {
+                    throw new BadRequest(Response.BAD_REQUEST, "range must be 0 to " + (MerkleTree.RANGES - 1));
+                }
+                // The scan runs on the stream's thread, never on this selector.
+                streams.stream(session, () -> new SingleEntry(ReplicaProtocol.hashesRecord(
+                        shared.hashes(member, range == null ? -1 : range))), ChunkFormat.INTERNAL);
+            }
+            case ReplicaProtocol.SHARED_PATH -> {
+                DhtServer.requireGet(request);
+                String member = member(request);
+                byte[] encoded = QueryParams.bytes(request.getURI(), "leaves");
+                LeafSet leaves;
+                try {
+                    leaves = LeafSet.decode(encoded == null ? "" : new String(encoded, StandardCharsets.US_ASCII));
+                } catch (IllegalArgumentException e) {
+                    throw new BadRequest(Response.BAD_REQUEST, "bad leaves: " + e.getMessage());
+                }
+                streams.stream(session, () -> shared.records(member, leaves), ChunkFormat.INTERNAL);
+            }
             default -> {
                 DhtServer.requireGet(request);
                 DhtServer.send(session, PONG);
             }
+        }
+    }
+
+    /** The other member a repair call is about: the caller itself. */
+    private String member(Request request) throws BadRequest {
+        byte[] member = QueryParams.bytes(request.getURI(), "member");
+        String url = member == null ? "" : new String(member, StandardCharsets.UTF_8);
+        try {
+            shared.member(url);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(Response.BAD_REQUEST, e.getMessage());
+        }
+        return url;
+    }
+
+    /** The one entry of a tree answer, as the cursor a stream sends. */
+    private static final class SingleEntry implements RecordCursor {
+        private static final byte[] KEY = "hashes".getBytes(StandardCharsets.US_ASCII);
+        private final Record record;
+        private boolean moved;
+
+        SingleEntry(Record record) {
+            this.record = record;
+        }
+
+        @Override
+        public boolean next() {
+            boolean first = !moved;
+            moved = true;
+            return first;
+        }
+
+        @Override
+        public byte[] key() {
+            return KEY;
+        }
+
+        @Override
+        public Record record() {
+            return record;
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -24,7 +24,7 @@ class BenchIT {
 
     @Test
     void bench_startsNodes_fills_loads_andWritesWrkOutputFlamegraphsAndSettings() throws Exception {
-        assumeTrue(Bench.onPath("wrk") || Bench.onPath("wrk2"), "neither wrk nor wrk2 is on the PATH (Debian's package wrk brings it)");
+        assumeTrue(Shell.onPath("wrk") || Shell.onPath("wrk2"), "neither wrk nor wrk2 is on the PATH (Debian's package wrk brings it)");
         Path out = Files.createTempDirectory("dht-bench-test");
         try {
             Process bench = new ProcessBuilder(JAVA, "-jar", JAR, "bench", "--load", "get", "--nodes", "2",
