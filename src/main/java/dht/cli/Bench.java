@@ -212,7 +212,7 @@ final class Bench {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + flags.string("heap", "128m"),
                 // Samples between safepoints too, so cpu profiles do not pile up at loop ends.
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
-                "-jar", flags.string("jar", jarPath()), "--port", Integer.toString(URI.create(urls.get(i)).getPort()),
+                "-jar", flags.string("jar", Shell.ownJar()), "--port", Integer.toString(URI.create(urls.get(i)).getPort()),
                 "--self", urls.get(i), "--cluster", String.join(",", urls),
                 "--data", scratch.resolve("node" + i).toString(), "--admin"));
         String extra = flags.string("node-flags", "").strip();
@@ -354,14 +354,6 @@ final class Bench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-    }
-
-    private static String jarPath() {
-        try {
-            return Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -54,4 +54,13 @@ public final class Shell {
         }
         return false;
     }
+
+    /** The jar this JVM runs, which the tools start nodes from. */
+    public static String ownJar() {
+        try {
+            return Path.of(Shell.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -182,6 +182,8 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
                         rangeBytes[range] += size(records.key(), record);
                         pace(throttle, size(records.key(), record));
                     }
+                } finally {
+                    reading = null;
                 }
                 Queue<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
                 try (RecordCursor records = mine.records(peer.url(), leaves)) {

@@ -37,7 +37,7 @@ final class NodeProcesses implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int i = 0; i < urls.size(); i++) {
             List<String> command = new ArrayList<>(prefixes.get(i));
-            command.addAll(List.of(java, "-Xmx" + heap, "-jar", jar(), "--self", urls.get(i),
+            command.addAll(List.of(java, "-Xmx" + heap, "-jar", Shell.ownJar(), "--self", urls.get(i),
                     "--cluster", String.join(",", urls), "--data", data.resolve("node" + i).toString()));
             command.addAll(flags);
             commands.add(command);
@@ -131,14 +131,6 @@ final class NodeProcesses implements AutoCloseable {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static String jar() {
-        try {
-            return Path.of(NodeProcesses.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
