@@ -118,7 +118,7 @@ public final class DhtClient implements AutoCloseable {
 
     /** @param ack and {@code from}: as the API's parameters; 0 for the cluster's defaults */
     public Optional<byte[]> get(String id, int ack, int from) {
-        PeerConnection.Reply reply = send("GET", id, ack, from, null, true);
+        PeerConnection.Reply reply = send("GET", id, ack, from, "", null, true);
         if (reply.status() == 404) {
             return Optional.empty();
         }
@@ -130,7 +130,19 @@ public final class DhtClient implements AutoCloseable {
     }
 
     public void put(String id, byte[] value, int ack, int from) {
-        expect(send("PUT", id, ack, from, value, retryWrites), 201);
+        expect(send("PUT", id, ack, from, "", value, retryWrites), 201);
+    }
+
+    /**
+     * A value that reads as absent once {@code ttl} has passed, until a later write.
+     *
+     * @param ttl whole seconds, from 1 s to 10 years
+     */
+    public void put(String id, byte[] value, Duration ttl) {
+        if (ttl.toNanosPart() != 0 || ttl.getSeconds() < 1) {
+            throw new IllegalArgumentException("a ttl is whole seconds, at least one: " + ttl);
+        }
+        expect(send("PUT", id, 0, 0, "&ttl=" + ttl.getSeconds(), value, retryWrites), 201);
     }
 
     public void delete(String id) {
@@ -138,7 +150,7 @@ public final class DhtClient implements AutoCloseable {
     }
 
     public void delete(String id, int ack, int from) {
-        expect(send("DELETE", id, ack, from, null, retryWrites), 202);
+        expect(send("DELETE", id, ack, from, "", null, retryWrites), 202);
     }
 
     /**
@@ -251,9 +263,11 @@ public final class DhtClient implements AutoCloseable {
         return members.computeIfAbsent(url, Member::new);
     }
 
-    private PeerConnection.Reply send(String method, String id, int ack, int from, byte[] body, boolean retry) {
+    /** @param more further parameters, each with its leading {@code &} */
+    private PeerConnection.Reply send(String method, String id, int ack, int from, String more, byte[] body,
+                                      boolean retry) {
         String target = "/v0/entity?id=" + PercentEncoding.encode(id.getBytes(StandardCharsets.UTF_8))
-                + (ack > 0 ? "&ack=" + ack : "") + (from > 0 ? "&from=" + from : "");
+                + (ack > 0 ? "&ack=" + ack : "") + (from > 0 ? "&from=" + from : "") + more;
         int attempts = retry ? retries + 1 : 1;
         PeerConnection.Reply reply = null;
         for (int attempt = 0; attempt < attempts; attempt++) {

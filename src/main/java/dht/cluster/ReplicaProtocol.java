@@ -43,8 +43,8 @@ public final class ReplicaProtocol {
     public static final int ABSENT = 404;
     public static final int PONG = 200;
 
-    /** The bytes a record adds to its value on the wire. */
-    public static final int RECORD_HEADER_BYTES = RecordCodec.HEADER_BYTES;
+    /** The most bytes a record adds to its value on the wire. */
+    public static final int RECORD_HEADER_BYTES = RecordCodec.MAX_HEADER_BYTES;
 
     private ReplicaProtocol() {
     }

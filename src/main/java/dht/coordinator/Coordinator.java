@@ -90,6 +90,16 @@ public final class Coordinator {
         return write(key, Record.live(clock.next(), value), replication, Outcome.STORED);
     }
 
+    /**
+     * A write that reads as absent {@code ttlMillis} after its version's time, on every replica's
+     * and coordinator's wall clock (so clocks skewed by S see it expire up to S early or late).
+     */
+    public CompletableFuture<Outcome> put(byte[] key, byte[] value, long ttlMillis, Replication replication) {
+        long version = clock.next();
+        Record record = Record.expiring(version, HybridClock.millisOf(version) + ttlMillis, value);
+        return write(key, record, replication, Outcome.STORED);
+    }
+
     public CompletableFuture<Outcome> delete(byte[] key, Replication replication) {
         return write(key, Record.tombstone(clock.next()), replication, Outcome.DELETED);
     }
@@ -215,8 +225,8 @@ public final class Coordinator {
                     clock.observe(record.version());
                 }
             }
-            settle(result, decision, newest ->
-                    newest == null || newest.tombstone() ? Outcome.NOT_FOUND : new Outcome.Found(newest.value()));
+            settle(result, decision, newest -> newest == null || !newest.liveAt(clock.wallMillis())
+                    ? Outcome.NOT_FOUND : new Outcome.Found(newest.value()));
         }
 
         @Override

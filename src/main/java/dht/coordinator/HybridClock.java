@@ -49,6 +49,11 @@ public final class HybridClock {
         return millisOf(version) - wallMillis.getAsLong();
     }
 
+    /** This node's wall clock, which expiries are set and checked on. */
+    public long wallMillis() {
+        return wallMillis.getAsLong();
+    }
+
     /** The first version this clock can issue at the wall-clock millisecond. */
     public static long versionAt(long millis) {
         return millis << COUNTER_BITS;

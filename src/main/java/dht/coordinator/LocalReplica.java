@@ -98,13 +98,12 @@ public final class LocalReplica implements Replica {
         return false;
     }
 
-    /** Deletes the key if it still holds exactly this tombstone; false if a write came since. */
-    boolean purge(byte[] key, Record tombstone) {
+    /** Deletes the key if it still holds exactly this record; false if a write came since. */
+    boolean purge(byte[] key, Record record) {
         Lock exclusive = stripe(key).writeLock();
         exclusive.lock();
         try {
-            Record now = store.get(key);
-            if (now == null || !now.tombstone() || now.version() != tombstone.version()) {
+            if (!record.equals(store.get(key))) {
                 return false;
             }
             store.delete(key);

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Removes tombstones once no replica can bring back what they deleted, so deleted keys do not
- * cost disk forever.
+ * Removes tombstones, and values whose TTL expired, once no replica can bring back what they
+ * deleted, so deleted and expired keys do not cost disk forever.
  *
  * <p>A tombstone must outlive every way an older value can come back: hints, bounded by the hint
  * window (which the grace period exceeds), and any replica that missed the delete. So a tombstone
@@ -24,6 +24,10 @@ import java.util.function.LongSupplier;
  * tombstones of its ranges alive on the others; they are counted, not purged. The sweep walks the
  * whole local store every half grace period (at least every second, at most every hour) and
  * deletes a tombstone only if no write replaced it meanwhile.
+ *
+ * <p>An expired value is a tombstone from its expiry on: it is purged by the same rule with its
+ * expiry in place of the tombstone's time. The expiry is later than the write, so a pass that began
+ * after it also began after the write could last have arrived.
  */
 public final class TombstonePurge implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TombstonePurge.class.getName());
@@ -60,7 +64,7 @@ public final class TombstonePurge implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweepLogged, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    /** Deletes the tombstones past the grace period whose other replicas were repaired since; returns how many. */
+    /** Deletes the tombstones and expired values past the grace period whose other replicas were repaired since; returns how many. */
     int sweep() {
         long cutoff = wallMillis.getAsLong() - graceMillis;
         int swept = 0;
@@ -68,11 +72,11 @@ public final class TombstonePurge implements AutoCloseable {
         try (RecordCursor cursor = store.range(FIRST_KEY, null)) {
             while (!Thread.currentThread().isInterrupted() && cursor.next()) {
                 Record record = cursor.record();
-                long written = HybridClock.millisOf(record.version());
-                if (!record.tombstone() || written >= cutoff) {
+                long died = record.tombstone() ? HybridClock.millisOf(record.version()) : record.expiresAtMillis();
+                if (died >= cutoff) {
                     continue;
                 }
-                if (!gate.repairedSince(cursor.key(), written + hintWindowMillis)) {
+                if (!gate.repairedSince(cursor.key(), died + hintWindowMillis)) {
                     kept++;
                 } else if (local.purge(cursor.key(), record)) {
                     swept++;
@@ -84,7 +88,7 @@ public final class TombstonePurge implements AutoCloseable {
         return swept;
     }
 
-    /** Tombstones past the grace period that the last sweep kept because a replica of theirs was not repaired since. */
+    /** Tombstones and expired values past the grace period that the last sweep kept because a replica of theirs was not repaired since. */
     public long awaitingRepair() {
         return awaitingRepair;
     }

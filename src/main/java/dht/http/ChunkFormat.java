@@ -5,11 +5,11 @@ import dht.storage.Record;
 
 /** How a range entry becomes the payload of one chunk. */
 enum ChunkFormat {
-    /** The client's form: the key, a newline, the value; deleted keys are left out. */
+    /** The client's form: the key, a newline, the value (of live records: see {@link dht.storage.LiveCursor}). */
     CLIENT {
         @Override
         int payloadLength(byte[] key, Record record) {
-            return record.tombstone() ? SKIP : key.length + 1 + record.valueLength();
+            return key.length + 1 + record.valueLength();
         }
 
         @Override
@@ -19,7 +19,7 @@ enum ChunkFormat {
             record.copyValue(out, offset + key.length + 1);
         }
     },
-    /** A peer's form: the entry with its version and tombstone flag, for the coordinator's merge. */
+    /** A peer's form: the entry with its version, tombstone flag and expiry, for the coordinator's merge. */
     INTERNAL {
         @Override
         int payloadLength(byte[] key, Record record) {
@@ -31,9 +31,6 @@ enum ChunkFormat {
             ReplicaProtocol.writeEntry(key, record, out, offset);
         }
     };
-
-    /** What {@link #payloadLength} returns for an entry this form leaves out. */
-    static final int SKIP = -1;
 
     abstract int payloadLength(byte[] key, Record record);
 

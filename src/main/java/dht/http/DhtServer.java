@@ -10,6 +10,7 @@ import dht.coordinator.HybridClock;
 import dht.coordinator.Replica;
 import dht.coordinator.Replication;
 import dht.coordinator.SharedRecords;
+import dht.storage.LiveCursor;
 import dht.storage.RecordCursor;
 import one.nio.http.HttpServer;
 import one.nio.http.HttpServerConfig;
@@ -32,6 +33,7 @@ import java.util.function.Supplier;
  *
  * <pre>
  * /v0/entity?id=ID[&ack=A&from=F]             GET, PUT, DELETE  the client API, coordinated across replicas
+ *                  [&ttl=SECONDS]                                    PUT: the value reads as absent after that
  * /v0/entities?start=S[&end=E][&local=true]   GET               a key range, streamed in chunks, merged across members
  * /v0/internal/entity?id=ID                   GET, PUT          a peer's replica call, served locally, never forwarded
  * /v0/internal/entities?start=S[&end=E]       GET               a peer's range call: local records with versions
@@ -55,6 +57,7 @@ public final class DhtServer extends HttpServer {
     static final String REPAIR_PATH = "/v0/admin/repair";
     private static final int DEFAULT_PROFILE_SECONDS = 10;
     private static final int DEADLINE_CHECK_MILLIS = 1000;
+    private static final int MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 
     // fixed after construction
     private final Coordinator coordinator;
@@ -67,6 +70,7 @@ public final class DhtServer extends HttpServer {
     private final Observability observability;
     private final Profiler profiler;
     private final AntiEntropy repair;
+    private final HybridClock clock;
 
     // any thread
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -79,7 +83,7 @@ public final class DhtServer extends HttpServer {
      * @param repair this node's anti-entropy, for the repair admin endpoint
      * @param detector told of every peer that calls this node
      * @param secret what peers' calls must be signed with
-     * @param clock what a peer's record versions are checked against
+     * @param clock what a peer's record versions are checked against, and expiries on ranges
      */
     public DhtServer(HttpServerConfig config, Coordinator coordinator, Replica local, SharedRecords shared,
                      AntiEntropy repair, FailureDetector detector,
@@ -90,6 +94,7 @@ public final class DhtServer extends HttpServer {
         this.coordinator = coordinator;
         this.replicas = new ReplicaEndpoint(local, shared, detector, secret, clock, maxValueBytes);
         this.repair = repair;
+        this.clock = clock;
         this.workers = workers;
         this.maxValueBytes = maxValueBytes;
         this.bodyBudget = bodyBudget;
@@ -182,11 +187,21 @@ public final class DhtServer extends HttpServer {
         switch (method) {
             case Request.METHOD_GET -> dispatch(session, () -> coordinator.get(key, replication).thenApply(Responses::of));
             case Request.METHOD_PUT -> {
+                Integer ttl = ttlSeconds(request.getURI());
                 byte[] value = body(request, maxValueBytes);
-                dispatch(session, () -> coordinator.put(key, value, replication).thenApply(Responses::of));
+                dispatch(session, () -> (ttl == null ? coordinator.put(key, value, replication)
+                        : coordinator.put(key, value, ttl * 1000L, replication)).thenApply(Responses::of));
             }
             default -> dispatch(session, () -> coordinator.delete(key, replication).thenApply(Responses::of));
         }
+    }
+
+    private static Integer ttlSeconds(String uri) throws BadRequest {
+        Integer ttl = QueryParams.integer(uri, "ttl");
+        if (ttl != null && (ttl < 1 || ttl > MAX_TTL_SECONDS)) {
+            throw new BadRequest(Response.BAD_REQUEST, "ttl must be whole seconds from 1 to " + MAX_TTL_SECONDS + " (10 years)");
+        }
+        return ttl;
     }
 
     private Replication replication(String uri) throws BadRequest {
@@ -201,8 +216,10 @@ public final class DhtServer extends HttpServer {
 
     private void range(Request request, DhtSession session) throws BadRequest {
         byte[][] bounds = rangeBounds(request);
-        stream(session, QueryParams.bool(request.getURI(), "local", false) ? () -> replicas.localRange(bounds[0], bounds[1])
-                : () -> coordinator.range(bounds[0], bounds[1]), ChunkFormat.CLIENT);
+        Supplier<RecordCursor> records = QueryParams.bool(request.getURI(), "local", false)
+                ? () -> replicas.localRange(bounds[0], bounds[1])
+                : () -> coordinator.range(bounds[0], bounds[1]);
+        stream(session, () -> new LiveCursor(records.get(), clock.wallMillis()), ChunkFormat.CLIENT);
     }
 
     /** The range's start and end (null: open-ended) from a GET over HTTP/1.1, which chunks need. */

@@ -100,9 +100,6 @@ final class RangeStream implements Runnable {
                     break;
                 }
                 pendingPayload = format.payloadLength(cursor.key(), cursor.record());
-                if (pendingPayload == ChunkFormat.SKIP) {
-                    continue;
-                }
                 pendingKey = cursor.key();
                 pendingRecord = cursor.record();
             }

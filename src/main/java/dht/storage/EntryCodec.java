@@ -2,7 +2,7 @@ package dht.storage;
 
 /**
  * One entry of a range as peers send it to each other: the key's length (4 bytes, big-endian),
- * the key, then the {@link RecordCodec} record, so the version and the tombstone flag travel with
+ * the key, then the {@link RecordCodec} record, so the version, the tombstone flag and the expiry travel with
  * the value and the receiver can merge replicas.
  */
 public final class EntryCodec {
@@ -13,7 +13,7 @@ public final class EntryCodec {
 
     /** The longest entry a value of at most {@code maxValueBytes} makes. */
     public static int maxLength(int maxValueBytes) {
-        return KEY_LENGTH_BYTES + Keys.MAX_BYTES + RecordCodec.HEADER_BYTES + maxValueBytes;
+        return KEY_LENGTH_BYTES + Keys.MAX_BYTES + RecordCodec.MAX_HEADER_BYTES + maxValueBytes;
     }
 
     public static int encodedLength(byte[] key, Record record) {
@@ -48,7 +48,7 @@ public final class EntryCodec {
             throw new IllegalArgumentException("entry of " + entry.length + " bytes has no key length");
         }
         int length = (entry[0] & 0xff) << 24 | (entry[1] & 0xff) << 16 | (entry[2] & 0xff) << 8 | entry[3] & 0xff;
-        if (length < 0 || length > entry.length - KEY_LENGTH_BYTES - RecordCodec.HEADER_BYTES) {
+        if (length < 0 || length > entry.length - KEY_LENGTH_BYTES - RecordCodec.MIN_HEADER_BYTES) {
             throw new IllegalArgumentException("entry of " + entry.length + " bytes cannot hold a key of " + length);
         }
         return length;

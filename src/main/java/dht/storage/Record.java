@@ -3,13 +3,16 @@ package dht.storage;
 import java.util.Arrays;
 
 /**
- * One stored entry: a value or a tombstone, stamped with the version that wrote it. A record is
+ * One stored entry: a value, possibly expiring, or a tombstone, stamped with the version that
+ * wrote it. A record is
  * its own {@link RecordCodec} encoding, the bytes RocksDB stores and replicas exchange, so that
  * reading, replicating and storing it passes one array along instead of copying the value at
  * every step. The value is copied out only for whoever needs it alone.
  *
  * <p>Records order by their encoding's unsigned bytes, which is the last-writer-wins order: the
- * larger version, then a tombstone over a value, then the larger value bytes.
+ * larger version first (see {@link RecordCodec} for ties). An expired value keeps its place in
+ * that order: it beats the older records as a tombstone of its version would, and reads as
+ * absent ({@link #liveAt}).
  */
 public final class Record implements Comparable<Record> {
     // the encoding, never modified (whoever is handed it through RecordCodec must not change it)
@@ -21,13 +24,18 @@ public final class Record implements Comparable<Record> {
 
     /** A live entry; {@code version} is a hybrid-logical-clock timestamp, larger is newer. */
     public static Record live(long version, byte[] value) {
-        byte[] encoded = RecordCodec.header(version, false, value.length);
-        System.arraycopy(value, 0, encoded, RecordCodec.HEADER_BYTES, value.length);
+        return expiring(version, Long.MAX_VALUE, value);
+    }
+
+    /** A live entry that reads as absent from {@code expiresAtMillis} (wall clock) on. */
+    public static Record expiring(long version, long expiresAtMillis, byte[] value) {
+        byte[] encoded = RecordCodec.header(version, false, expiresAtMillis, value.length);
+        System.arraycopy(value, 0, encoded, encoded.length - value.length, value.length);
         return new Record(encoded);
     }
 
     public static Record tombstone(long version) {
-        return new Record(RecordCodec.header(version, true, 0));
+        return new Record(RecordCodec.header(version, true, Long.MAX_VALUE, 0));
     }
 
     public long version() {
@@ -39,18 +47,28 @@ public final class Record implements Comparable<Record> {
         return RecordCodec.tombstone(encoded);
     }
 
+    /** The wall-clock millisecond from which the value reads as absent; {@link Long#MAX_VALUE}: never. */
+    public long expiresAtMillis() {
+        return RecordCodec.expiresAtMillis(encoded);
+    }
+
+    /** True when the record holds a value that has not expired at {@code wallMillis}. */
+    public boolean liveAt(long wallMillis) {
+        return !tombstone() && wallMillis < expiresAtMillis();
+    }
+
     /** A copy of the value's bytes; empty for a tombstone. */
     public byte[] value() {
-        return Arrays.copyOfRange(encoded, RecordCodec.HEADER_BYTES, encoded.length);
+        return Arrays.copyOfRange(encoded, RecordCodec.valueOffset(encoded), encoded.length);
     }
 
     public int valueLength() {
-        return encoded.length - RecordCodec.HEADER_BYTES;
+        return encoded.length - RecordCodec.valueOffset(encoded);
     }
 
     /** Copies the value's bytes into {@code out} at {@code offset}. */
     public void copyValue(byte[] out, int offset) {
-        System.arraycopy(encoded, RecordCodec.HEADER_BYTES, out, offset, valueLength());
+        System.arraycopy(encoded, RecordCodec.valueOffset(encoded), out, offset, valueLength());
     }
 
     byte[] encoded() {
@@ -74,6 +92,8 @@ public final class Record implements Comparable<Record> {
 
     @Override
     public String toString() {
-        return (tombstone() ? "tombstone" : "value of " + valueLength() + " bytes") + " at version " + version();
+        long expiry = expiresAtMillis();
+        return (tombstone() ? "tombstone" : "value of " + valueLength() + " bytes") + " at version " + version()
+                + (expiry == Long.MAX_VALUE ? "" : ", expiring at " + expiry);
     }
 }

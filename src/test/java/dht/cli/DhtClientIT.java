@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,6 +59,9 @@ class DhtClientIT {
             assertTrue(client.get("k2", 3, 3).isEmpty());
             DhtException refused = assertThrows(DhtException.class, () -> client.get("k", 4, 3));
             assertEquals(400, refused.status());
+            client.put("brief", bytes("v"), Duration.ofSeconds(1));
+            assertTrue(TestCluster.eventually(10_000, () -> client.get("brief").isEmpty()), "the value expires");
+            assertThrows(IllegalArgumentException.class, () -> client.put("brief", bytes("v"), Duration.ofMillis(1500)));
         }
     }
 

@@ -170,6 +170,33 @@ class CoordinatorTest {
     }
 
     @Test
+    void put_withTtl_readsUntilTheExpiryThenAsAbsent_andALaterPutMakesItPermanent() {
+        assertSame(Outcome.STORED, now(coordinator.put(KEY, "brief".getBytes(StandardCharsets.UTF_8), 2_000, QUORUM)));
+        assertEquals(wallMillis.get() + 2_000, stores[0].get(KEY).expiresAtMillis());
+        wallMillis.addAndGet(1_999);
+        assertEquals("brief", value(get(QUORUM)));
+        wallMillis.addAndGet(1);
+        assertSame(Outcome.NOT_FOUND, get(QUORUM));
+
+        assertSame(Outcome.STORED, put("lasting", QUORUM));
+        wallMillis.addAndGet(3_650L * 24 * 3600 * 1000);
+        assertEquals("lasting", value(get(QUORUM)));
+    }
+
+    @Test
+    void get_expiredNewestOverAnOlderValue_isAbsent_andRepairsTheStaleReplica() {
+        HybridClock writer = new HybridClock(wallMillis::get, 60_000);
+        Record older = Record.live(writer.next(), "old".getBytes(StandardCharsets.UTF_8));
+        Record expired = Record.expiring(writer.next(), wallMillis.get(), "brief".getBytes(StandardCharsets.UTF_8));
+        stores[0].put(KEY, older);
+        stores[1].put(KEY, expired);
+        stores[2].put(KEY, older);
+        assertSame(Outcome.NOT_FOUND, get(ALL), "an expired value shadows older ones as a tombstone would");
+        assertEquals(expired, stores[0].get(KEY));
+        assertEquals(expired, stores[2].get(KEY));
+    }
+
+    @Test
     void fanOut_callsEveryPeerBeforeTheLocalReplica() {
         put("v", ALL);
         assertEquals(3, callLog.size());

@@ -56,4 +56,33 @@ class TombstonePurgeTest {
         assertNotNull(store.get(YOUNG));
         assertEquals(1, purge.purged());
     }
+
+    @Test
+    void anExpiredValueIsPurgedLikeATombstoneOfItsExpiry() {
+        long expiry = NOW - GRACE - 1;
+        long written = HybridClock.versionAt(expiry - 3_600_000);
+        store.put(OLD, Record.expiring(written, expiry, "brief".getBytes(StandardCharsets.UTF_8)));
+        store.put(YOUNG, Record.expiring(written, NOW - 1, "brief".getBytes(StandardCharsets.UTF_8)));
+        byte[] lasting = "lasting".getBytes(StandardCharsets.UTF_8);
+        store.put(lasting, Record.live(written, lasting));
+
+        assertEquals(0, purge.sweep());
+        assertEquals(1, purge.awaitingRepair(), "only the value expired past the grace waits, and for repair");
+        assertEquals(expiry + HINT_WINDOW, askedSince.get());
+
+        repaired.set(true);
+        assertEquals(1, purge.sweep());
+        assertNull(store.get(OLD));
+        assertNotNull(store.get(YOUNG));
+        assertNotNull(store.get(lasting));
+    }
+
+    @Test
+    void aRecordRewrittenSinceTheSweepReadItIsNotPurged() {
+        Record tombstone = Record.tombstone(HybridClock.versionAt(NOW - GRACE - 1));
+        store.put(OLD, tombstone);
+        store.put(OLD, Record.live(HybridClock.versionAt(NOW), YOUNG));
+        assertEquals(false, local.purge(OLD, tombstone));
+        assertNotNull(store.get(OLD));
+    }
 }

@@ -32,7 +32,7 @@ class RecordCodecTest {
     @Test
     void encode_emptyValue_isHeaderOnlyAndStaysLive() {
         byte[] bytes = RecordCodec.encode(Record.live(7, new byte[0]));
-        assertEquals(RecordCodec.HEADER_BYTES, bytes.length);
+        assertEquals(RecordCodec.MIN_HEADER_BYTES, bytes.length);
         assertFalse(RecordCodec.decode(bytes).tombstone());
     }
 
@@ -78,6 +78,47 @@ class RecordCodecTest {
         record.value()[0] = 9;
         assertArrayEquals(new byte[] {1, 2}, record.value());
         assertEquals(2, record.valueLength());
+    }
+
+    @Test
+    void expiring_layout_putsTheExpiryBetweenFlagsAndValue_andRoundTrips() {
+        Record record = Record.expiring(0x0102030405060708L, 0x1112131415161718L, new byte[] {42});
+        byte[] bytes = RecordCodec.encode(record);
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 2, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 42}, bytes);
+        Record decoded = RecordCodec.decode(bytes.clone());
+        assertEquals(0x1112131415161718L, decoded.expiresAtMillis());
+        assertArrayEquals(new byte[] {42}, decoded.value());
+        assertEquals(1, decoded.valueLength());
+        assertEquals(Long.MAX_VALUE, Record.live(1, new byte[0]).expiresAtMillis());
+    }
+
+    @Test
+    void liveAt_isFalseForATombstoneAndFromTheExpiryOn() {
+        Record expiring = Record.expiring(1, 1_000, new byte[] {1});
+        assertTrue(expiring.liveAt(999));
+        assertFalse(expiring.liveAt(1_000));
+        assertTrue(Record.live(1, new byte[0]).liveAt(Long.MAX_VALUE - 1));
+        assertFalse(Record.tombstone(1).liveAt(0));
+    }
+
+    @Test
+    void order_isTheVersionFirst_thenExpiringOverTombstoneOverPlain() {
+        Record plain = Record.live(5, new byte[] {9});
+        Record tombstone = Record.tombstone(5);
+        Record expiring = Record.expiring(5, 0, new byte[0]);
+        assertTrue(Record.live(6, new byte[0]).compareTo(expiring) > 0);
+        assertTrue(expiring.compareTo(tombstone) > 0);
+        assertTrue(tombstone.compareTo(plain) > 0);
+    }
+
+    @Test
+    void decode_truncatedExpiryOrExpiringTombstone_isRefused() {
+        byte[] bytes = RecordCodec.encode(Record.expiring(1, 1_000, new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(bytes, 0, RecordCodec.MAX_HEADER_BYTES - 1));
+        byte[] tombstone = bytes.clone();
+        tombstone[8] = 3;
+        assertThrows(IllegalArgumentException.class, () -> RecordCodec.decode(tombstone));
+        assertThrows(IllegalArgumentException.class, () -> Record.expiring(1, -1, new byte[0]));
     }
 
     @Test
