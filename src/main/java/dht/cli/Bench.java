@@ -55,6 +55,9 @@ final class Bench {
         FLAGS.put("node-flags", new String[] {"\"--flag value ...\"", "more dht flags for every node, e.g. \"--workers 4\""});
         FLAGS.put("jar", new String[] {"PATH", "the dht jar the nodes run (default: this one), to compare builds"});
         FLAGS.put("no-profiles", new String[] {"", "record no flamegraphs, so that CPU per request is the nodes' own"});
+        FLAGS.put("repair-diff", new String[] {"P", "anti-entropy under the load: the last node first misses the last write of a "
+                + "share P (0 to 1) of the keys (nodes run --hint-window-ms 1), then after a warm-up runs passes back to back "
+                + "until the load ends (repair.txt)"});
         FLAGS.put("lua", new String[] {"DIR", "where the wrk scripts are (default lua)"});
         FLAGS.put("out", new String[] {"DIR", "output directory (default profiling/<date>-<load>)"});
         FLAGS.put("help", new String[] {"", "print this help and exit"});
@@ -130,11 +133,21 @@ final class Bench {
             throw new IOException("the fill failed; see the node logs in " + out);
         }
         String filled = String.format("filled in %.1f s", (System.nanoTime() - started) / 1e9);
+        RepairPasses repair = null;
+        if (flags.has("repair-diff")) {
+            missWrites(flags.fraction("repair-diff"));
+            repair = new RepairPasses(urls.get(urls.size() - 1), out.resolve("repair.txt"));
+        }
         log("running " + String.join(" ", tool));
         ProcessBuilder builder = new ProcessBuilder(tool).redirectErrorStream(true).redirectOutput(out.resolve("wrk.txt").toFile());
         builder.environment().putAll(scriptEnvironment());
         Duration cpuBefore = nodesCpu();
+        long loadStarted = System.nanoTime();
         Process wrk = builder.start();
+        if (repair != null) {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds()));
+            repair.start(loadStarted);
+        }
         if (flags.bool("no-profiles")) {
             sampleHeapsWhile(wrk::isAlive);
         } else {
@@ -145,12 +158,39 @@ final class Bench {
             throw new IOException(tool.get(0) + " did not finish");
         }
         String cpu = cpuPerRequest(nodesCpu().minus(cpuBefore));
+        if (repair != null) {
+            repair.stop().forEach(Bench::log);
+        }
         Files.write(out.resolve("metrics.txt"), get(urls.get(0) + "/metrics"));
         writeSettings(tool, filled, cpu);
         System.out.print(Files.readString(out.resolve("wrk.txt")));
         log(cpu);
         log("wrote " + out.toAbsolutePath());
         return wrk.exitValue();
+    }
+
+    private int warmupSeconds() {
+        return Math.max(5, duration / 10);
+    }
+
+    /**
+     * Makes the last node miss the last write of the first {@code share} of the keys: it is
+     * stopped while the others take them, and with a hint window of 1 ms no hint brings them.
+     */
+    private void missWrites(double share) throws IOException, InterruptedException {
+        int missed = (int) Math.round(keys * share);
+        if (missed == 0) {
+            return;
+        }
+        int last = nodes.size() - 1;
+        nodes.get(last).destroy();
+        nodes.get(last).waitFor();
+        log("writing " + missed + " keys again while " + urls.get(last) + " is stopped");
+        if (Fill.fill(urls.subList(0, last), missed, valueSize, 64) != 0) {
+            throw new IOException("the writes the last node misses failed; see the node logs in " + out);
+        }
+        nodes.set(last, startNode(last));
+        awaitUp(urls.get(last));
     }
 
     /** CPU time used so far by every node process, user and system. */
@@ -215,6 +255,9 @@ final class Bench {
                 "-jar", flags.string("jar", Shell.ownJar()), "--port", Integer.toString(URI.create(urls.get(i)).getPort()),
                 "--self", urls.get(i), "--cluster", String.join(",", urls),
                 "--data", scratch.resolve("node" + i).toString(), "--admin"));
+        if (flags.has("repair-diff")) {
+            command.addAll(List.of("--hint-window-ms", "1"));
+        }
         String extra = flags.string("node-flags", "").strip();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
@@ -224,19 +267,27 @@ final class Bench {
 
     private void startNodes() throws IOException, InterruptedException {
         for (int i = 0; i < urls.size(); i++) {
-            nodes.add(new ProcessBuilder(nodeCommand(i)).redirectErrorStream(true)
-                    .redirectOutput(out.resolve("node" + i + ".log").toFile()).start());
+            nodes.add(startNode(i));
         }
         for (String url : urls) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!isUp(url)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException(url + " did not come up; see " + out.resolve("node*.log"));
-                }
-                Thread.sleep(100);
-            }
+            awaitUp(url);
         }
         log(urls.size() + " nodes up: " + String.join(" ", urls));
+    }
+
+    private Process startNode(int i) throws IOException {
+        return new ProcessBuilder(nodeCommand(i)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolve("node" + i + ".log").toFile())).start();
+    }
+
+    private void awaitUp(String url) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!isUp(url)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(url + " did not come up; see " + out.resolve("node*.log"));
+            }
+            Thread.sleep(100);
+        }
     }
 
     /**
@@ -244,7 +295,7 @@ final class Bench {
      * splitting the rest of the run between them, and samples every node's heap each second.
      */
     private void profile(Process wrk) throws IOException, InterruptedException {
-        int warmup = Math.max(5, duration / 10);
+        int warmup = warmupSeconds();
         int each = (duration - warmup - 3) / EVENTS.length;
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
         sampleHeapsWhile(() -> System.nanoTime() < until && wrk.isAlive());

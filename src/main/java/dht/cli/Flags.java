@@ -15,7 +15,8 @@ public final class Flags {
     static {
         NODE.put("port", new String[] {"PORT", "port to listen on (the local cluster's first port; default 8080)"});
         NODE.put("self", new String[] {"URL", "this node's URL as it appears in --cluster, e.g. http://host1:8080"});
-        NODE.put("cluster", new String[] {"URL,URL,...", "every member's URL, self included, in any order"});
+        NODE.put("cluster", new String[] {"URL,URL,...", "every member's URL, self included, in any order; a stored membership wins over it"});
+        NODE.put("join", new String[] {"URL,...", "instead of --cluster: join the cluster of these members (seeds), taking its membership"});
         NODE.put("data", new String[] {"DIR", "data directory (default ./data; the local cluster uses DIR/PORT)"});
         NODE.put("workers", new String[] {"N", "worker threads per node (default: cores)"});
         NODE.put("queue", new String[] {"N", "requests that may wait for a worker before 503 (default 1024)"});
@@ -34,7 +35,8 @@ public final class Flags {
         NODE.put("hint-max-mb", new String[] {"MB", "hints a node keeps at most (default 256)"});
         NODE.put("tombstone-grace-ms", new String[] {"MS", "tombstones older than this are purged; must exceed the hint window (default 86400000, 1 day)"});
         NODE.put("repair-interval-ms", new String[] {"MS", "anti-entropy: compare and repair with each peer every MS (default 3600000, 1 h)"});
-        NODE.put("repair-mb-per-s", new String[] {"MB", "anti-entropy: records exchanged per second at most (default 16)"});
+        NODE.put("repair-mb-per-s", new String[] {"MB", "anti-entropy: records each scan reads and each exchange sends per second at most (default 16)"});
+        NODE.put("stream-mb-per-s", new String[] {"MB", "membership changes: handoff records each node receives, and cleanup reads, per second at most (default 32)"});
         NODE.put("fsync", new String[] {"", "acknowledge a write once a WAL sync covers it (group commit): survives power loss"});
         NODE.put("fsync-interval-ms", new String[] {"MS", "sync the WAL every MS instead; a power loss can take the last MS of writes"});
         NODE.put("streams", new String[] {"N", "range streams open at once, clients' and peers' together; more get 503 (default 8)"});
@@ -117,6 +119,21 @@ public final class Flags {
         return (int) value;
     }
 
+    /** The flag as a share from 0 to 1; the flag must be given. */
+    public double fraction(String name) throws UsageException {
+        String value = values.get(name);
+        double share;
+        try {
+            share = value == null ? Double.NaN : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            share = Double.NaN;
+        }
+        if (!(share >= 0 && share <= 1)) {
+            throw new UsageException("flag --" + name + " takes a share from 0 to 1, got '" + value + "'");
+        }
+        return share;
+    }
+
     private long number(String name, long fallback) throws UsageException {
         String value = values.get(name);
         if (value == null) {
@@ -134,6 +151,8 @@ public final class Flags {
                 usage: java -jar dht.jar [flags]
                   with no --self/--cluster: a local 3-node cluster in one JVM on ports PORT..PORT+2
                   with --self and --cluster: one node of a cluster, one process per host
+                  with --self and --join: a new node that joins a running cluster
+                       java -jar dht.jar admin join|leave|remove|abort|status [flags]  (see admin --help)
                        java -jar dht.jar fill [flags]    (see fill --help)
                        java -jar dht.jar bench [flags]   (see bench --help)
                        java -jar dht.jar nemesis [flags] (see nemesis --help)

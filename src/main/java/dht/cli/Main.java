@@ -49,6 +49,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("nemesis")) {
             System.exit(Nemesis.run(Arrays.asList(args).subList(1, args.length)));
         }
+        if (args.length > 0 && args[0].equals("admin")) {
+            System.exit(Admin.run(Arrays.asList(args).subList(1, args.length)));
+        }
         if (args.length > 0 && args[0].equals("bench")) {
             System.exit(Bench.run(Arrays.asList(args).subList(1, args.length)));
         }
@@ -91,22 +94,24 @@ public final class Main {
 
     /** One config per node to run in this JVM. */
     static List<NodeConfig> configs(Flags flags) throws UsageException {
-        boolean single = flags.has("self") || flags.has("cluster");
-        if (single && !(flags.has("self") && flags.has("cluster"))) {
-            throw new UsageException("--self and --cluster go together (see --help)");
+        boolean single = flags.has("self") || flags.has("cluster") || flags.has("join");
+        if (single && !(flags.has("self") && flags.has("cluster") != flags.has("join"))) {
+            throw new UsageException("--self goes with one of --cluster and --join (see --help)");
         }
         Path data = Path.of(flags.string("data", "data"));
         List<NodeConfig> configs = new ArrayList<>();
         if (single) {
             String self = normalize(flags.string("self", ""));
-            List<String> cluster = new ArrayList<>();
-            for (String url : flags.string("cluster", "").split(",")) {
-                if (!url.isBlank()) {
-                    cluster.add(normalize(url.strip()));
-                }
+            List<String> cluster = urls(flags.string("cluster", ""));
+            List<String> join = urls(flags.string("join", ""));
+            if (flags.has("join") && (join.isEmpty() || join.contains(self))) {
+                throw new UsageException("--join takes the URLs of members of the cluster to join, not this node's own");
             }
+            List<String> known = new ArrayList<>(cluster);
+            known.addAll(join);
+            known.add(self);
             int port = flags.integer("port", URI.create(self).getPort(), 1, 65535);
-            configs.add(config(flags, port, self, cluster, data, secret(flags, cluster), tokens(flags)));
+            configs.add(config(flags, port, self, cluster, join, data, secret(flags, known), tokens(flags)));
         } else {
             int base = flags.integer("port", 8080, 1, 65535 - LOCAL_NODES);
             List<String> cluster = new ArrayList<>();
@@ -118,11 +123,21 @@ public final class Main {
                     : ClusterSecret.random(maxClockSkewMillis(flags));
             Tokens tokens = tokens(flags);
             for (int i = 0; i < LOCAL_NODES; i++) {
-                configs.add(config(flags, base + i, cluster.get(i), cluster, data.resolve(Integer.toString(base + i)),
+                configs.add(config(flags, base + i, cluster.get(i), cluster, List.of(), data.resolve(Integer.toString(base + i)),
                         secret, tokens));
             }
         }
         return configs;
+    }
+
+    private static List<String> urls(String list) throws UsageException {
+        List<String> urls = new ArrayList<>();
+        for (String url : list.split(",")) {
+            if (!url.isBlank()) {
+                urls.add(normalize(url.strip()));
+            }
+        }
+        return urls;
     }
 
     /** The clients' tokens from {@code --tokens-file}, or null when clients are not authenticated. */
@@ -187,7 +202,7 @@ public final class Main {
         }
     }
 
-    private static NodeConfig config(Flags flags, int port, String self, List<String> cluster, Path dir,
+    private static NodeConfig config(Flags flags, int port, String self, List<String> cluster, List<String> join, Path dir,
                                      ClusterSecret secret, Tokens tokens) throws UsageException {
         int cores = Runtime.getRuntime().availableProcessors();
         // A request crosses a selector, a worker and the peer loop; with more threads than that
@@ -219,7 +234,7 @@ public final class Main {
                 flags.integer("partitions", Ring.DEFAULT_PARTITIONS, 1, 1 << 24),
                 maxValueBytes,
                 flags.integer("drain-ms", 5000, 0, 600_000),
-                flags.integer("replicas", Math.min(cluster.size(), 3), 1, cluster.size()),
+                flags.integer("replicas", Math.max(1, Math.min(cluster.size(), 3)), 1, Math.max(1, cluster.size())),
                 flags.integer("hint-window-ms", 3 * 3600 * 1000, 0, Integer.MAX_VALUE),
                 (long) flags.integer("hint-max-mb", 256, 0, 1 << 20) * MIB,
                 flags.integer("tombstone-grace-ms", 24 * 3600 * 1000, 1, Integer.MAX_VALUE),
@@ -230,13 +245,14 @@ public final class Main {
                 flags.integer("write-timeout-ms", 10_000, 1, 3_600_000),
                 flags.integer("stream-idle-ms", 30_000, 1, 3_600_000),
                 flags.integer("repair-interval-ms", 3_600_000, 100, Integer.MAX_VALUE),
-                (long) flags.integer("repair-mb-per-s", 16, 1, 1 << 20) * MIB);
+                (long) flags.integer("repair-mb-per-s", 16, 1, 1 << 20) * MIB,
+                (long) flags.integer("stream-mb-per-s", 32, 1, 1 << 20) * MIB);
         if (tuning.tombstoneGraceMillis() <= tuning.hintWindowMillis()) {
             throw new UsageException("--tombstone-grace-ms must exceed --hint-window-ms, or a late hint could revive a purged delete");
         }
         String token = flags.string("admin-token", null);
         AdminAccess admin = new AdminAccess(flags.bool("admin") || token != null, token);
-        return new NodeConfig(port, self, cluster, store, peers, tuning, new ClientAccess(admin, tokens),
+        return new NodeConfig(port, self, cluster, join, store, peers, tuning, new ClientAccess(admin, tokens),
                 maxClockSkewMillis(flags));
     }
 

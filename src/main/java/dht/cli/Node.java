@@ -2,24 +2,34 @@ package dht.cli;
 
 import dht.cluster.ByteBudget;
 import dht.cluster.FailureDetector;
+import dht.cluster.HandoffProgress;
+import dht.cluster.Membership;
 import dht.cluster.PeerClient;
 import dht.cluster.PeerLoop;
-import dht.cluster.Ring;
+import dht.cluster.Peers;
 import dht.cluster.Threads;
+import dht.coordinator.AntiEntropy;
+import dht.coordinator.Cleanup;
+import dht.coordinator.ClusterView;
 import dht.coordinator.Coordinator;
 import dht.coordinator.FollowUps;
+import dht.coordinator.Handoff;
+import dht.coordinator.HandoffSource;
 import dht.coordinator.Hints;
 import dht.coordinator.HybridClock;
+import dht.coordinator.Joiner;
 import dht.coordinator.LocalReplica;
+import dht.coordinator.Placement;
 import dht.coordinator.RemoteReplica;
-import dht.coordinator.Replica;
-import dht.coordinator.AntiEntropy;
 import dht.coordinator.RepairLedger;
+import dht.coordinator.Replica;
 import dht.coordinator.SharedRecords;
 import dht.coordinator.TombstonePurge;
+import dht.coordinator.TransitionDriver;
 import dht.http.BodyBudget;
 import dht.http.Connections;
 import dht.http.DhtServer;
+import dht.http.MembershipEndpoint;
 import dht.http.Observability;
 import dht.http.RangeStreams;
 import dht.http.Tokens;
@@ -35,9 +45,14 @@ import java.net.BindException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -50,33 +65,46 @@ final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
     private static final long TOKEN_CHECK_MILLIS = 1000;
     private static final long SHUTDOWN_STEP_MILLIS = 5000;
+    /** How long a starting node waits to learn the newest membership its peers answered with. */
+    private static final long CATCH_UP_MILLIS = 10_000;
 
     private final NodeConfig config;
     private final RocksStore store;
     private final WalSync wal;
-    private final PeerClient[] peers;
+    private final Peers peers;
     private final PeerLoop peerLoop;
+    private final ClusterView view;
     private final FailureDetector detector;
     private final Hints hints;
     private final FollowUps followUps;
     private final TombstonePurge purge;
     private final AntiEntropy repair;
+    private final Handoff handoff;
+    private final Cleanup cleanup;
+    private final TransitionDriver driver;
+    private final Joiner joiner;
     private final DhtServer server;
     private final ScheduledExecutorService tokenWatch =
             Executors.newSingleThreadScheduledExecutor(Threads.daemon("tokens watch"));
 
-    private Node(NodeConfig config, RocksStore store, WalSync wal, PeerClient[] peers, PeerLoop peerLoop, FailureDetector detector,
-                 Hints hints, FollowUps followUps, TombstonePurge purge, AntiEntropy repair, DhtServer server) {
+    private Node(NodeConfig config, RocksStore store, WalSync wal, Peers peers, PeerLoop peerLoop, ClusterView view,
+                 FailureDetector detector, Hints hints, FollowUps followUps, TombstonePurge purge, AntiEntropy repair,
+                 Handoff handoff, Cleanup cleanup, TransitionDriver driver, Joiner joiner, DhtServer server) {
         this.config = config;
         this.store = store;
         this.wal = wal;
         this.peers = peers;
         this.peerLoop = peerLoop;
+        this.view = view;
         this.detector = detector;
         this.hints = hints;
         this.followUps = followUps;
         this.purge = purge;
         this.repair = repair;
+        this.handoff = handoff;
+        this.cleanup = cleanup;
+        this.driver = driver;
+        this.joiner = joiner;
         this.server = server;
     }
 
@@ -87,97 +115,201 @@ final class Node implements AutoCloseable {
     /** Starts a node whose requests reach RocksDB through {@code storeWrapper}: the seam for fault tests. */
     static Node start(NodeConfig config, UnaryOperator<Store> storeWrapper) throws UsageException {
         NodeConfig.Tuning tuning = config.tuning();
-        Ring ring = new Ring(config.cluster(), tuning.partitions());
-        int self = ring.members().indexOf(config.self());
-        if (self < 0) {
-            throw new UsageException("--self " + config.self() + " is not among the --cluster members " + ring.members());
+        String self = config.self();
+        if (!config.cluster().isEmpty() && !config.cluster().contains(self)) {
+            throw new UsageException("--self " + self + " is not among the --cluster members " + config.cluster());
         }
         RocksStore store = RocksStore.open(config.store());
         LongSupplier wallMillis = System::currentTimeMillis;
         HybridClock clock = new HybridClock(wallMillis, config.maxClockSkewMillis());
         Store wrapped = storeWrapper.apply(store);
         WalSync wal = new WalSync(wrapped, config.store().sync(), config.store().syncIntervalMillis());
-        LocalReplica local = new LocalReplica(config.self(), wrapped, clock, wal);
-        PeerClient[] peers = new PeerClient[ring.size()];
-        Replica[] members = new Replica[ring.size()];
-        List<PeerClient> peerList = new ArrayList<>();
-        List<Replica> remotes = new ArrayList<>();
+        LocalReplica local = new LocalReplica(self, wrapped, clock, wal);
         PeerLoop peerLoop = new PeerLoop(tuning.bodyMemoryBytes());
-        for (int i = 0; i < members.length; i++) {
-            if (i == self) {
-                members[i] = local;
-                continue;
-            }
-            peers[i] = new PeerClient(ring.members().get(i), config.self(), config.peers(), peerLoop);
-            peerList.add(peers[i]);
-            members[i] = new RemoteReplica(peers[i]);
-            remotes.add(members[i]);
+        Membership stored = ClusterView.stored(store);
+        Peers peers = new Peers(self, stored == null ? 0 : stored.epoch(), config.peers(), peerLoop);
+        Membership initial;
+        try {
+            initial = initialMembership(config, stored, peers);
+        } catch (UsageException e) {
+            peers.close();
+            peerLoop.close();
+            wal.close();
+            store.close();
+            throw e;
         }
-        FailureDetector detector = new FailureDetector(peerList);
+        Map<String, Replica> remotes = new ConcurrentHashMap<>();
+        Function<String, Replica> replicaOf = url -> url.equals(self) ? local
+                : remotes.computeIfAbsent(url, u -> new RemoteReplica(peers.get(u)));
+        ClusterView view = new ClusterView(initial, store, tuning.partitions(), replicaOf, url -> peers.get(url).membership());
+        peers.epoch(view.epoch());
+        FailureDetector detector = new FailureDetector(peers, (url, epoch) -> view.catchUp(url, epoch));
         FollowUps followUps = new FollowUps();
         Hints hints = null;
         TombstonePurge purge = null;
         AntiEntropy repair = null;
+        Handoff handoff = null;
+        Cleanup cleanup = null;
+        TransitionDriver driver = null;
+        Joiner joiner = null;
         try {
-            hints = new Hints(store, wal, remotes, tuning.hintWindowMillis(), tuning.hintMaxBytes(), wallMillis);
+            hints = new Hints(store, wal, () -> view.placement().peers(), tuning.hintWindowMillis(), tuning.hintMaxBytes(),
+                    wallMillis);
             // Room for the largest value's answers from two replicas, so one read at the default
             // quorum always fits; more only while reads of large values are few.
-            Coordinator coordinator = new Coordinator(ring, members, clock, hints, followUps, tuning.replicas(),
-                    new ByteBudget(2 * tuning.bodyMemoryBytes()));
-            SharedRecords shared = new SharedRecords(wrapped, ring, config.self(), tuning.replicas());
-            List<AntiEntropy.Peer> repairPeers = new ArrayList<>();
-            for (int i = 0; i < members.length; i++) {
-                if (i != self) {
-                    repairPeers.add(new AntiEntropy.Peer(members[i].url(), members[i], (RemoteReplica) members[i]));
-                }
-            }
-            repair = new AntiEntropy(config.self(), shared, local, repairPeers, clock, new RepairLedger(),
-                    tuning.repairIntervalMillis(), tuning.repairBytesPerSecond(), wallMillis);
+            Coordinator coordinator = new Coordinator(view, clock, hints, followUps, new ByteBudget(2 * tuning.bodyMemoryBytes()));
+            SharedRecords shared = new SharedRecords(wrapped, view::placement, self, tuning.repairBytesPerSecond());
+            RepairLedger ledger = new RepairLedger();
+            repair = new AntiEntropy(self, shared, local, () -> repairPeers(view.placement()), () -> view.placement().changing(),
+                    clock, ledger, tuning.repairIntervalMillis(), tuning.repairBytesPerSecond(), wallMillis);
             purge = new TombstonePurge(store, local, tuning.tombstoneGraceMillis(), tuning.hintWindowMillis(), repair, wallMillis);
+            handoff = new Handoff(self, local, store, (source, change, after) -> peers.get(source).handoff(change, after),
+                    clock, tuning.streamBytesPerSecond());
+            cleanup = new Cleanup(wrapped, store, local, view, self, tuning.streamBytesPerSecond());
+            driver = new TransitionDriver(self, view, handoff, calls(peers), wallMillis);
+            joiner = new Joiner(self, view, (coordinatorUrl, url) -> peers.get(coordinatorUrl).change("join", url));
+            view.listen(new OnChange(peers, handoff, cleanup, driver, ledger));
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
             BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
             Connections connections = new Connections(tuning.maxConnections(), tuning.bodyMemoryBytes(),
                     tuning.bodyTimeoutMillis(), tuning.writeTimeoutMillis(), tuning.streamIdleMillis());
             RangeStreams streams = new RangeStreams(tuning.streams());
-            StatusReport status = new StatusReport(config.self(), ring, tuning.replicas(), peers, store, wal, workers, hints, followUps,
+            StatusReport status = new StatusReport(self, view, peers, store, wal, workers, hints, followUps,
                     bodies, connections, streams);
-            NodeMetrics metrics = new NodeMetrics(peerList, store, wal, workers, hints, followUps, bodies, connections,
+            ClusterReport cluster = new ClusterReport(self, view, driver, handoff, cleanup);
+            NodeMetrics metrics = new NodeMetrics(peers.all(), store, wal, workers, hints, followUps, bodies, connections,
                     streams, repair, purge);
+            metrics.membership(view, handoff, cleanup);
             Observability observability = new Observability(status::json, metrics::scrape, metrics.contentType(),
                     metrics.requests(), config.access());
-            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, shared, repair, detector,
+            MembershipEndpoint membership = new MembershipEndpoint(self, view, driver, new HandoffSource(wrapped, view, self),
+                    handoff, peers, cluster::json);
+            DhtServer server = new DhtServer(serverConfig(config), coordinator, local, shared, repair, membership, detector,
                     config.peers().secret(), clock, workers,
                     tuning.maxValueBytes(), bodies, connections, streams, observability);
             server.start();
-            int answered = detector.announce();
-            LOG.log(System.Logger.Level.INFO, "{0} announced itself: {1} of {2} peers answered",
-                    config.self(), answered, peerList.size());
+            List<PeerClient> everyone = new ArrayList<>();
+            for (String url : view.membership().everyone()) {
+                if (!url.equals(self)) {
+                    everyone.add(peers.get(url));
+                }
+            }
+            int answered = detector.announce(everyone);
+            view.awaitCatchUps(CATCH_UP_MILLIS);
+            LOG.log(System.Logger.Level.INFO, "{0} announced itself: {1} of {2} peers answered; membership epoch {3}",
+                    self, answered, everyone.size(), view.epoch());
             server.ready();
             detector.start();
             hints.start();
             purge.start();
             repair.start();
-            Node node = new Node(config, store, wal, peers, peerLoop, detector, hints, followUps, purge, repair, server);
+            handoff.onPlacement(view.placement());
+            cleanup.resume();
+            driver.resume();
+            if (!config.join().isEmpty()) {
+                joiner.start();
+            }
+            Node node = new Node(config, store, wal, peers, peerLoop, view, detector, hints, followUps, purge, repair,
+                    handoff, cleanup, driver, joiner, server);
             node.watchTokens();
             return node;
         } catch (IOException e) {
-            detector.close();
-            if (hints != null) {
-                hints.close();
+            for (AutoCloseable part : new AutoCloseable[] {joiner, driver, handoff, cleanup, detector, hints, purge, repair}) {
+                closeQuietly(part);
             }
             followUps.close();
-            if (purge != null) {
-                purge.close();
-            }
-            if (repair != null) {
-                repair.close();
-            }
-            closeAll(peers);
+            peers.close();
+            view.close();
             peerLoop.close();
             wal.close();
             store.close();
             String reason = e instanceof BindException ? "port " + config.port() + " is busy or not bindable" : e.toString();
             throw new UsageException("cannot listen on " + bindAddress(config) + ":" + config.port() + ": " + reason);
+        }
+    }
+
+    /**
+     * The membership to start with: the stored one if there is one (it wins over {@code --cluster},
+     * with one line said when they differ), else {@code --cluster} as epoch 1, else the one of the
+     * first {@code --join} seed that answers.
+     */
+    private static Membership initialMembership(NodeConfig config, Membership stored, Peers peers) throws UsageException {
+        if (stored != null) {
+            if (!config.cluster().isEmpty() && !new TreeSet<>(config.cluster()).equals(new TreeSet<>(stored.members()))) {
+                System.err.println("dht: " + config.self() + ": the stored membership (epoch " + stored.epoch() + ", "
+                        + ClusterView.describe(stored) + ") wins over --cluster " + String.join(",", config.cluster()));
+            }
+            return stored;
+        }
+        if (!config.cluster().isEmpty()) {
+            return Membership.initial(config.cluster(), config.tuning().replicas());
+        }
+        StringBuilder failures = new StringBuilder();
+        for (String seed : config.join()) {
+            try {
+                return peers.get(seed).membership().join();
+            } catch (RuntimeException e) {
+                failures.append("; ").append(seed).append(": ").append(e.getMessage());
+            }
+        }
+        throw new UsageException("cannot join: no seed of --join answered" + failures);
+    }
+
+    /** The other members of the members' ring, as anti-entropy passes with them. */
+    private static List<AntiEntropy.Peer> repairPeers(Placement placement) {
+        List<AntiEntropy.Peer> peers = new ArrayList<>();
+        for (Replica replica : placement.peers()) {
+            if (placement.ring().members().contains(replica.url())) {
+                peers.add(new AntiEntropy.Peer(replica.url(), replica, (RemoteReplica) replica));
+            }
+        }
+        return peers;
+    }
+
+    private static TransitionDriver.Calls calls(Peers peers) {
+        return new TransitionDriver.Calls() {
+            @Override
+            public CompletableFuture<Long> ping(String member) {
+                return peers.get(member).ping();
+            }
+
+            @Override
+            public CompletableFuture<Membership> offer(String member, Membership membership) {
+                return peers.get(member).offer(membership);
+            }
+
+            @Override
+            public CompletableFuture<List<HandoffProgress>> progress(String member, long transition) {
+                return peers.get(member).handoffProgress(transition);
+            }
+        };
+    }
+
+    /** What a node does as it adopts a membership: its calls carry the new epoch, and a change's parts start or end. */
+    private record OnChange(Peers peers, Handoff handoff, Cleanup cleanup, TransitionDriver driver, RepairLedger ledger)
+            implements ClusterView.Listener {
+        @Override
+        public void adopted(Placement before, Placement now) {
+            peers.epoch(now.epoch());
+            handoff.onPlacement(now);
+            driver.resume();
+            if (before.changing() && !now.changing()) {
+                ledger.clear();
+                handoff.forget(before.membership());
+                peers.retain(now.membership().everyone());
+                cleanup.schedule();
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        if (part == null) {
+            return;
+        }
+        try {
+            part.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "stopping a part failed: {0}", e.toString());
         }
     }
 
@@ -224,25 +356,22 @@ final class Node implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Threads.stopAndWait(tokenWatch);
+        joiner.close();
+        driver.close();
+        handoff.close();
+        cleanup.close();
         repair.close();
         detector.close();
         hints.close();
         // Calls still out fail now, and the writes they carried become hints on the follow-up
         // thread; only then does it close, storing them, so no hint is lost to the stop.
-        closeAll(peers);
+        peers.close();
         peerLoop.awaitTasks(SHUTDOWN_STEP_MILLIS);
         followUps.close();
         purge.close();
+        view.close();
         peerLoop.close();
         wal.close();
         store.close();
-    }
-
-    private static void closeAll(PeerClient[] peers) {
-        for (PeerClient peer : peers) {
-            if (peer != null) {
-                peer.close();
-            }
-        }
     }
 }

@@ -11,14 +11,16 @@ import java.util.List;
  *
  * @param port the port to listen on
  * @param self this node's URL, one of {@code cluster}
- * @param cluster every member's URL
+ * @param cluster every member's URL; empty when the node joins
+ * @param join the members whose cluster the node joins (seeds), or empty
  * @param store how RocksDB is opened
  * @param peers how peers are called
  * @param tuning the thread, queue and ring settings
  * @param access what clients may do, the admin endpoints included
  * @param maxClockSkewMillis how far ahead of this node's clock a version from elsewhere may lie
  */
-record NodeConfig(int port, String self, List<String> cluster, StoreSettings store, PeerSettings peers, Tuning tuning,
+record NodeConfig(int port, String self, List<String> cluster, List<String> join, StoreSettings store, PeerSettings peers,
+                  Tuning tuning,
                   ClientAccess access, long maxClockSkewMillis) {
 
     /**
@@ -29,7 +31,7 @@ record NodeConfig(int port, String self, List<String> cluster, StoreSettings sto
      * @param partitions the ring's virtual nodes
      * @param maxValueBytes largest value accepted
      * @param drainMillis how long a stopping node waits for requests in flight
-     * @param replicas the replication factor, the default {@code from}
+     * @param replicas the replication factor, the default {@code from}, of a cluster this node starts
      * @param hintWindowMillis how long a hint is kept before it is dropped undelivered
      * @param hintMaxBytes how many bytes of hints a node keeps at most
      * @param tombstoneGraceMillis how long a tombstone is kept before it is purged
@@ -41,11 +43,12 @@ record NodeConfig(int port, String self, List<String> cluster, StoreSettings sto
      * @param streamIdleMillis how long a range stream may wait for a client that reads nothing
      * @param repairIntervalMillis how often anti-entropy runs a pass with every peer
      * @param repairBytesPerSecond how many bytes of records anti-entropy exchanges per second at most
+     * @param streamBytesPerSecond how many bytes of records a node receives per second in handoffs, and cleanup reads
      */
     record Tuning(int workers, int queue, int queueMillis, int selectors, int partitions, int maxValueBytes,
                   int drainMillis, int replicas, long hintWindowMillis, long hintMaxBytes,
                   long tombstoneGraceMillis, long bodyMemoryBytes, int streams, int maxConnections,
                   long bodyTimeoutMillis, long writeTimeoutMillis, long streamIdleMillis, long repairIntervalMillis,
-                  long repairBytesPerSecond) {
+                  long repairBytesPerSecond, long streamBytesPerSecond) {
     }
 }

@@ -3,6 +3,9 @@ package dht.cli;
 import dht.cluster.PeerClient;
 import dht.cluster.PeerHealth;
 import dht.coordinator.AntiEntropy;
+import dht.coordinator.Cleanup;
+import dht.coordinator.ClusterView;
+import dht.coordinator.Handoff;
 import dht.coordinator.FollowUps;
 import dht.coordinator.Hints;
 import dht.coordinator.TombstonePurge;
@@ -22,7 +25,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -37,7 +40,8 @@ final class NodeMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final RequestMetrics requests = new RequestMetrics(registry);
 
-    NodeMetrics(List<PeerClient> peers, RocksStore store, WalSync wal, WorkerPool workers, Hints hints, FollowUps followUps,
+    /** @param peers the clients of the other members, live: members that join show up */
+    NodeMetrics(Collection<PeerClient> peers, RocksStore store, WalSync wal, WorkerPool workers, Hints hints, FollowUps followUps,
                 BodyBudget bodies, Connections connections, RangeStreams streams, AntiEntropy repair, TombstonePurge purge) {
         CounterWithCallback.builder()
                 .name("dht_peer_calls")
@@ -161,6 +165,18 @@ final class NodeMetrics {
                 + "repaired since they were written", purge::awaitingRepair);
         counter("dht_tombstones_purged", "Tombstones purged", purge::purged);
         JvmMetrics.builder().register(registry);
+    }
+
+    /** The membership's epoch and change, and the records moved by handoffs and cleanups. */
+    void membership(ClusterView view, Handoff handoff, Cleanup cleanup) {
+        gauge("dht_membership_epoch", "The epoch of the membership this node holds", view::epoch);
+        gauge("dht_membership_changing", "1 while a membership change is under way", () -> view.placement().changing() ? 1 : 0);
+        counter("dht_handoff_records", "Records this node received from handoff streams", handoff::received);
+        counter("dht_handoff_bytes", "Bytes of records (keys and encodings) this node received from handoff streams",
+                handoff::receivedBytes);
+        counter("dht_cleanup_deleted_records", "Records deleted after membership changes, of arcs this node no longer replicates",
+                cleanup::deleted);
+        counter("dht_cleanup_deleted_bytes", "Bytes of the records the cleanup deleted", cleanup::deletedBytes);
     }
 
     private void counter(String name, String help, LongSupplier value) {

@@ -2,8 +2,10 @@ package dht.cli;
 
 import dht.cluster.PeerClient;
 import dht.cluster.PeerHealth;
-import dht.cluster.Ring;
+import dht.cluster.Peers;
+import dht.coordinator.ClusterView;
 import dht.coordinator.FollowUps;
+import dht.coordinator.Placement;
 import dht.coordinator.Hints;
 import dht.http.BodyBudget;
 import dht.http.Connections;
@@ -13,17 +15,19 @@ import dht.http.WorkerPool;
 import dht.storage.Store;
 import dht.storage.WalSync;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
- * The JSON body of {@code GET /v0/status}: this node, the members with their ring shares and
- * states (up or down, since when, probe results), local storage, hints and follow-up work.
+ * The JSON body of {@code GET /v0/status}: this node, the members of its membership epoch with
+ * their ring shares and states (up or down, since when, probe results), local storage, hints and
+ * follow-up work. The members are those whose ring serves now; {@code /v0/cluster} tells of a
+ * change under way.
  */
 final class StatusReport {
     private final String self;
-    private final Ring ring;
-    private final int replicas;
-    private final PeerClient[] peers;
+    private final ClusterView view;
+    private final Peers peers;
     private final Store store;
     private final WalSync wal;
     private final WorkerPool workers;
@@ -32,45 +36,44 @@ final class StatusReport {
     private final BodyBudget bodies;
     private final Connections connections;
     private final RangeStreams streams;
-    private final String[] shares;
     private final long startedMillis = System.currentTimeMillis();
 
-    StatusReport(String self, Ring ring, int replicas, PeerClient[] peers, Store store, WalSync wal, WorkerPool workers, Hints hints,
+    StatusReport(String self, ClusterView view, Peers peers, Store store, WalSync wal, WorkerPool workers, Hints hints,
                  FollowUps followUps, BodyBudget bodies, Connections connections, RangeStreams streams) {
         this.connections = connections;
-        this.replicas = replicas;
+        this.view = view;
         this.wal = wal;
         this.followUps = followUps;
         this.streams = streams;
         this.self = self;
-        this.ring = ring;
         this.peers = peers;
         this.store = store;
         this.workers = workers;
         this.hints = hints;
         this.bodies = bodies;
-        this.shares = new String[ring.size()];
-        for (int i = 0; i < shares.length; i++) {
-            shares[i] = String.format(Locale.ROOT, "%.4f", ring.share(i));
-        }
     }
 
     String json() {
+        Placement placement = view.placement();
         StringBuilder out = new StringBuilder(256);
         out.append("{\"self\":").append(Json.quote(self))
                 .append(",\"uptimeSeconds\":").append((System.currentTimeMillis() - startedMillis) / 1000)
-                .append(",\"partitions\":").append(ring.partitions())
-                .append(",\"replicas\":").append(replicas)
+                .append(",\"epoch\":").append(placement.epoch())
+                .append(",\"membership\":").append(membershipState(placement))
+                .append(",\"partitions\":").append(placement.ring().partitions())
+                .append(",\"replicas\":").append(placement.replicationFactor())
                 .append(",\"members\":[");
-        for (int i = 0; i < ring.size(); i++) {
-            String url = ring.members().get(i);
+        List<String> members = placement.ring().members();
+        for (int i = 0; i < members.size(); i++) {
+            String url = members.get(i);
             boolean isSelf = url.equals(self);
             out.append(i == 0 ? "" : ",")
                     .append("{\"url\":").append(Json.quote(url))
                     .append(",\"self\":").append(isSelf)
-                    .append(",\"share\":").append(shares[i]);
-            if (!isSelf) {
-                peer(out, peers[i].health().state());
+                    .append(",\"share\":").append(String.format(Locale.ROOT, "%.4f", placement.share(url)));
+            PeerClient peer = isSelf ? null : peers.find(url);
+            if (peer != null) {
+                peer(out, peer.health().state());
             }
             out.append('}');
         }
@@ -95,6 +98,14 @@ final class StatusReport {
                 .append('}')
                 .append('}');
         return out.toString();
+    }
+
+    /** This node's part in the membership; a node that left says it may be stopped. */
+    private String membershipState(Placement placement) {
+        String state = placement.membership().state(self);
+        return state != null ? Json.quote(state)
+                : Json.quote("left") + ",\"note\":" + Json.quote("this node is no member since epoch " + placement.epoch()
+                        + ": its data was handed over, and it may be stopped");
     }
 
     /** A peer's state, the time it entered it (epoch milliseconds), and its probes' results. */

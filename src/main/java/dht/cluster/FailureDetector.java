@@ -1,8 +1,8 @@
 package dht.cluster;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  *       than one at a time.</li>
  * </ul>
  *
+ * <p>Every ping's answer carries the peer's membership epoch, which goes to the epoch listener:
+ * a node that was away catches up on its first contact.
+ *
  * <p>Guarantees. A node that finished its start is marked up on every member that answered its
  * announcement. Not guaranteed: a member out of reach during the announcement learns of the start
  * only by the next contact or probe, and a peer that answers pings but fails calls flaps between
@@ -29,35 +32,45 @@ import java.util.concurrent.TimeUnit;
 public final class FailureDetector implements AutoCloseable {
     static final long PROBE_INTERVAL_MILLIS = 150;
 
+    /** Hears of each epoch a peer answered a ping with. */
+    public interface EpochListener {
+        void answered(String peerUrl, long epoch);
+    }
+
     // fixed after construction
-    private final List<PeerClient> peers;
-    private final Map<String, PeerHealth> byUrl = new HashMap<>();
+    private final Peers peers;
+    private final EpochListener epochs;
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(Threads.daemon("peer probe"));
 
-    public FailureDetector(List<PeerClient> peers) {
+    public FailureDetector(Peers peers, EpochListener epochs) {
         this.peers = peers;
-        for (PeerClient peer : peers) {
-            byUrl.put(peer.url(), peer.health());
-        }
+        this.epochs = epochs;
     }
 
     /**
-     * Pings every peer and waits until each has answered or failed (each by its call deadline).
+     * Pings each of these members and waits until each has answered or failed (each by its call
+     * deadline).
      *
-     * @return how many peers answered
+     * @return how many answered
      */
-    public int announce() {
-        CompletableFuture<?>[] pings = new CompletableFuture<?>[peers.size()];
-        for (int i = 0; i < pings.length; i++) {
-            pings[i] = peers.get(i).ping();
+    public int announce(Collection<PeerClient> members) {
+        List<CompletableFuture<Boolean>> pings = new ArrayList<>();
+        for (PeerClient peer : members) {
+            pings.add(ping(peer).handle((ok, failure) -> failure == null));
         }
         int answered = 0;
-        for (CompletableFuture<?> ping : pings) {
-            if (ping.handle((ok, failure) -> failure == null).join()) {
-                answered++;
-            }
+        for (CompletableFuture<Boolean> ping : pings) {
+            answered += ping.join() ? 1 : 0;
         }
         return answered;
+    }
+
+    private CompletableFuture<Long> ping(PeerClient peer) {
+        return peer.ping().whenComplete((epoch, failure) -> {
+            if (failure == null) {
+                epochs.answered(peer.url(), epoch);
+            }
+        });
     }
 
     public void start() {
@@ -65,17 +78,17 @@ public final class FailureDetector implements AutoCloseable {
     }
 
     private void probe() {
-        for (PeerClient peer : peers) {
+        for (PeerClient peer : peers.all()) {
             PeerHealth health = peer.health();
             if (health.startProbe()) {
-                peer.ping().whenComplete((ok, failure) -> health.probeEnded(failure == null));
+                ping(peer).whenComplete((ok, failure) -> health.probeEnded(failure == null));
             }
         }
     }
 
     /** True when some peer is marked down: only then does a call's sender need looking up. */
     public boolean anyDown() {
-        for (PeerClient peer : peers) {
+        for (PeerClient peer : peers.all()) {
             if (peer.health().isDown()) {
                 return true;
             }
@@ -101,7 +114,8 @@ public final class FailureDetector implements AutoCloseable {
 
     /** The member's health by the URL it names itself with; null for anyone else. */
     private PeerHealth health(String url) {
-        return url == null ? null : byUrl.get(url);
+        PeerClient peer = peers.find(url);
+        return peer == null ? null : peer.health();
     }
 
     @Override

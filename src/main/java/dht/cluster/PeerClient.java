@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -28,20 +29,26 @@ public final class PeerClient implements AutoCloseable {
     private static final int SERVICE_UNAVAILABLE = 503;
     /** A peer answers a repair call after a scan of its whole store, and may scan long between two records. */
     private static final int REPAIR_TIMEOUT_MILLIS = 120_000;
+    /**
+     * A membership call may wait for the peer's writes in flight to settle, and a join for the
+     * seed to reach every member: each within a few call deadlines, not one.
+     */
+    private static final long MEMBERSHIP_TIMEOUT_NANOS = 10_000_000_000L;
 
     // fixed after construction
     private final String url;
     private final InetSocketAddress address;
-    private final byte[] headers;
+    private final String host;
     private final String self;
-    private final String senderHeader;
     private final String memberParam;
     private final PeerSettings settings;
     private final PeerConnection[] connections;
     private final PeerHealth health = new PeerHealth(System::nanoTime);
     private final long timeoutNanos;
 
-    // any thread
+    // any thread; rebuilt when this node's epoch changes, which every call carries
+    private volatile byte[] headers;
+    private volatile String senderHeaders;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder[] results = new LongAdder[CallResult.values().length];
@@ -49,16 +56,16 @@ public final class PeerClient implements AutoCloseable {
     /**
      * @param url the peer's URL
      * @param self this node's URL, sent with every call so that the peer knows who is up
+     * @param epoch this node's membership epoch, sent with every call so that a peer behind catches up
      */
-    public PeerClient(String url, String self, PeerSettings settings, PeerLoop loop) {
+    public PeerClient(String url, String self, long epoch, PeerSettings settings, PeerLoop loop) {
         this.url = url;
         URI parsed = URI.create(url);
         this.address = new InetSocketAddress(parsed.getHost(), parsed.getPort());
+        this.host = parsed.getHost() + ":" + parsed.getPort();
         this.self = self;
-        this.senderHeader = ReplicaProtocol.SENDER_HEADER + ": " + self + "\r\n";
         this.memberParam = PercentEncoding.encode(self.getBytes(StandardCharsets.UTF_8));
-        this.headers = (" HTTP/1.1\r\nHost: " + parsed.getHost() + ":" + parsed.getPort() + "\r\n" + senderHeader)
-                .getBytes(StandardCharsets.US_ASCII);
+        epoch(epoch);
         this.settings = settings;
         this.connections = new PeerConnection[settings.connections()];
         for (int i = 0; i < connections.length; i++) {
@@ -74,13 +81,19 @@ public final class PeerClient implements AutoCloseable {
         return url;
     }
 
+    /** The epoch this node's calls carry from now on. */
+    public void epoch(long epoch) {
+        senderHeaders = ReplicaProtocol.SENDER_HEADER + ": " + self + "\r\n" + ReplicaProtocol.EPOCH_HEADER + ": " + epoch + "\r\n";
+        headers = (" HTTP/1.1\r\nHost: " + host + "\r\n" + senderHeaders).getBytes(StandardCharsets.US_ASCII);
+    }
+
     public PeerHealth health() {
         return health;
     }
 
     /** The peer's record for the key, a tombstone included, or null when it has none. */
     public CompletableFuture<Record> read(byte[] key) {
-        return call(request("GET ", entityTarget(key), null), reply -> switch (reply.status()) {
+        return call(request("GET ", entityTarget(key), null), timeoutNanos, reply -> switch (reply.status()) {
             case ReplicaProtocol.FOUND -> ReplicaProtocol.record(reply.body());
             case ReplicaProtocol.ABSENT -> null;
             default -> throw badReply(reply);
@@ -88,7 +101,7 @@ public final class PeerClient implements AutoCloseable {
     }
 
     public CompletableFuture<Void> write(byte[] key, Record record) {
-        return call(request("PUT ", entityTarget(key), record), reply -> {
+        return call(request("PUT ", entityTarget(key), ReplicaProtocol.recordBody(record)), timeoutNanos, reply -> {
             if (reply.status() != ReplicaProtocol.STORED) {
                 throw badReply(reply);
             }
@@ -98,14 +111,63 @@ public final class PeerClient implements AutoCloseable {
 
     /**
      * The cheapest call there is: it tells the peer that this node is up, and its answer that the
-     * peer is. Used to announce a start and to probe a peer marked down.
+     * peer is, and at which membership epoch. Used to announce a start and to probe a peer marked down.
      */
-    public CompletableFuture<Void> ping() {
-        return call(request("GET ", ReplicaProtocol.PING_PATH, null), reply -> {
+    public CompletableFuture<Long> ping() {
+        return call(request("GET ", ReplicaProtocol.PING_PATH, null), timeoutNanos, reply -> {
             if (reply.status() != ReplicaProtocol.PONG) {
                 throw badReply(reply);
             }
-            return null;
+            return ReplicaProtocol.epoch(reply.body());
+        });
+    }
+
+    /** The membership the peer holds. */
+    public CompletableFuture<Membership> membership() {
+        return call(request("GET ", ReplicaProtocol.MEMBERSHIP_PATH, null), MEMBERSHIP_TIMEOUT_NANOS, this::membership);
+    }
+
+    /**
+     * Offers the peer a membership, which it adopts if it is newer than its own; completes with
+     * the membership the peer then holds.
+     */
+    public CompletableFuture<Membership> offer(Membership membership) {
+        return call(request("PUT ", ReplicaProtocol.MEMBERSHIP_PATH, membership.encode()), MEMBERSHIP_TIMEOUT_NANOS,
+                this::membership);
+    }
+
+    private Membership membership(PeerConnection.Reply reply) {
+        if (reply.status() != ReplicaProtocol.FOUND) {
+            throw badReply(reply);
+        }
+        try {
+            return Membership.decode(reply.body());
+        } catch (IllegalArgumentException e) {
+            throw new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " sent a bad membership: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Asks the peer, the coordinator of changes, to begin one: {@code kind} is join, leave or
+     * remove, of the member {@code memberUrl}. The reply's status says what became of it.
+     */
+    public CompletableFuture<PeerConnection.Reply> change(String kind, String memberUrl) {
+        return call(request("POST ", ReplicaProtocol.CHANGE_PATH + "?kind=" + kind + "&url="
+                + PercentEncoding.encode(memberUrl.getBytes(StandardCharsets.UTF_8)), new byte[0]), MEMBERSHIP_TIMEOUT_NANOS,
+                reply -> reply);
+    }
+
+    /** How far the handoff streams the peer pulls in the change named by its first epoch got. */
+    public CompletableFuture<List<HandoffProgress>> handoffProgress(long transition) {
+        return call(request("GET ", ReplicaProtocol.PROGRESS_PATH + "?transition=" + transition, null), timeoutNanos, reply -> {
+            if (reply.status() != ReplicaProtocol.FOUND) {
+                throw badReply(reply);
+            }
+            try {
+                return HandoffProgress.decode(reply.body());
+            } catch (IllegalArgumentException e) {
+                throw new PeerException(PeerException.Kind.BAD_REPLY, "peer " + url + " sent bad progress: " + e.getMessage(), e);
+            }
         });
     }
 
@@ -113,9 +175,9 @@ public final class PeerClient implements AutoCloseable {
         return ReplicaProtocol.ENTITY_PATH + "?id=" + PercentEncoding.encode(key);
     }
 
-    /** The whole request in one buffer: request line, headers (the signature's among them) and, for a write, the record. */
-    private ByteBuffer request(String method, String target, Record record) {
-        byte[] body = record == null ? null : ReplicaProtocol.recordBody(record);
+    /** The whole request in one buffer: request line, headers (the signature's among them) and the body, if any. */
+    private ByteBuffer request(String method, String target, byte[] body) {
+        byte[] headers = this.headers;
         int bodyLength = body == null ? 0 : body.length;
         String length = body == null ? "" : "Content-Length: " + body.length + "\r\n";
         if (settings.secret().enabled()) {
@@ -177,6 +239,16 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /**
+     * A membership change's handoff: the records of the arcs the peer sends this node, in key
+     * order after {@code after} (null: from the first key), as a blocking stream whose first
+     * entry is the peer's estimate of its size ({@link ReplicaProtocol#handoffEstimate}).
+     */
+    public PeerStream handoff(long transition, byte[] after) {
+        return stream(ReplicaProtocol.HANDOFF_PATH + "?transition=" + transition
+                + (after == null ? "" : "&after=" + PercentEncoding.encode(after)), "handoff", REPAIR_TIMEOUT_MILLIS);
+    }
+
+    /**
      * A streamed call on a connection of its own, so that a long answer holds up no pipelined call.
      *
      * @throws PeerException when the peer does not start the stream
@@ -184,7 +256,7 @@ public final class PeerClient implements AutoCloseable {
     private PeerStream stream(String uri, String what, int timeoutMillis) {
         long sent = System.nanoTime();
         try {
-            String headerLines = senderHeader + settings.secret().headerLine("GET", uri, self, System.currentTimeMillis(), 0);
+            String headerLines = senderHeaders + settings.secret().headerLine("GET", uri, self, System.currentTimeMillis(), 0);
             ChunkedReader reader = ChunkedReader.open(address, uri, headerLines,
                     settings.connectTimeoutMillis(), timeoutMillis, settings.maxEntryBytes());
             health.heardFrom();
@@ -204,7 +276,7 @@ public final class PeerClient implements AutoCloseable {
         }
     }
 
-    private <T> CompletableFuture<T> call(ByteBuffer request, Function<PeerConnection.Reply, T> decoder) {
+    private <T> CompletableFuture<T> call(ByteBuffer request, long timeoutNanos, Function<PeerConnection.Reply, T> decoder) {
         if (inFlight.incrementAndGet() > connections.length * CALLS_IN_FLIGHT_PER_CONNECTION) {
             inFlight.decrementAndGet();
             PeerException refused = new PeerException(PeerException.Kind.UNAVAILABLE, "too many calls in flight to peer " + url, null);

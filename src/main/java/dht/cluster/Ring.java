@@ -93,11 +93,15 @@ public final class Ring {
 
     /** The first {@code n} distinct members clockwise from the key (all of them if n is larger). */
     public int[] preferenceList(byte[] key, int n) {
+        return preferenceListOfArc(arcOf(key), n);
+    }
+
+    /** The first {@code n} distinct members clockwise from the start of the arc: every key of the arc's list. */
+    public int[] preferenceListOfArc(int arc, int n) {
         int wanted = Math.min(n, members.size());
         int[] result = new int[wanted];
         int found = 0;
         int mask = owners.length - 1;
-        int arc = arcOf(key);
         for (int step = 0; found < wanted && step < owners.length; step++) {
             int member = owners[(arc + step) & mask];
             if (!contains(result, found, member)) {
@@ -118,7 +122,8 @@ public final class Ring {
         return (double) owned / owners.length;
     }
 
-    private int arcOf(byte[] key) {
+    /** The arc the key lies on, from 0 to {@link #partitions()} - 1. */
+    public int arcOf(byte[] key) {
         // Unsigned shift: arcs are numbered clockwise from position 0.
         return shift == 64 ? 0 : (int) (KeyHash.of(key) >>> shift);
     }

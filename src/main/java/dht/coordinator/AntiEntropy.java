@@ -6,6 +6,7 @@ import dht.storage.RecordCursor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Queue;
@@ -15,7 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Anti-entropy: brings this node and each peer to the same records for every key they both
@@ -24,8 +27,8 @@ import java.util.function.LongSupplier;
  * <p>Design. A pass with a peer builds this node's {@link MerkleTree} of the records it shares
  * with the peer, asks the peer for its tree of the same keys, compares the 16 range hashes and
  * then the leaves of the ranges that differ, and exchanges only the records of the leaves that
- * differ: it pulls the peer's and stores each newest-wins, and pushes its own as replica writes,
- * which the peer stores the same way. A pass therefore leaves both sides holding, for every
+ * differ, in {@link LeafSet#batches}: it pulls the peer's and stores each newest-wins, and pushes
+ * its own as replica writes, which the peer stores the same way. A pass therefore leaves both sides holding, for every
  * shared key, a record at least as new as either held when the pass began. The exchange is
  * throttled to {@code --repair-mb-per-s}; the scans that build trees are not, since they read
  * sequentially on one background thread. One pass runs at a time, on one thread: the background
@@ -33,7 +36,9 @@ import java.util.function.LongSupplier;
  * asks for queue behind each other.
  *
  * <p>A pass with a peer that cannot be reached fails and is tried again at the next interval; a
- * failed pass counts for nothing in the {@link RepairLedger}. Records whose versions lie beyond
+ * failed pass counts for nothing in the {@link RepairLedger}. No pass runs while the member set
+ * changes, since who shares which keys is changing too: the handoff streams bring new replicas
+ * their data, and passes resume with the new members, whose ledger starts empty. Records whose versions lie beyond
  * the allowed clock skew are refused, as from any peer.
  */
 public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
@@ -53,7 +58,8 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
     private final String self;
     private final SharedRecords mine;
     private final Replica local;
-    private final List<Peer> peers;
+    private final Supplier<List<Peer>> peers;
+    private final BooleanSupplier changing;
     private final HybridClock clock;
     private final RepairLedger ledger;
     private final long intervalMillis;
@@ -71,12 +77,17 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
     private volatile RecordCursor reading;
     private volatile List<PeerResult> lastPass = List.of();
 
-    public AntiEntropy(String self, SharedRecords mine, Replica local, List<Peer> peers, HybridClock clock, RepairLedger ledger,
-                       long intervalMillis, long bytesPerSecond, LongSupplier wallMillis) {
+    /**
+     * @param peers the other members, as they are now
+     * @param changing whether the member set is changing now
+     */
+    public AntiEntropy(String self, SharedRecords mine, Replica local, Supplier<List<Peer>> peers, BooleanSupplier changing,
+                       HybridClock clock, RepairLedger ledger, long intervalMillis, long bytesPerSecond, LongSupplier wallMillis) {
         this.self = self;
         this.mine = mine;
         this.local = local;
-        this.peers = List.copyOf(peers);
+        this.peers = peers;
+        this.changing = changing;
         this.clock = clock;
         this.ledger = ledger;
         this.intervalMillis = intervalMillis;
@@ -87,12 +98,17 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
     /** Starts the background passes; the first comes after half to one interval, so nodes started together spread out. */
     public void start() {
         long first = intervalMillis / 2 + ThreadLocalRandom.current().nextLong(intervalMillis / 2 + 1);
-        thread.scheduleWithFixedDelay(this::pass, first, intervalMillis, TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::scheduledPass, first, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** A pass with every peer, after any pass already running; completes when it is done. */
+    /** A pass with every peer, after any pass already running; completes when it is done, and fails during a membership change. */
     public CompletableFuture<List<PeerResult>> requestPass() {
-        return CompletableFuture.supplyAsync(this::pass, thread);
+        return CompletableFuture.supplyAsync(() -> {
+            if (changing.getAsBoolean()) {
+                throw new IllegalStateException("the member set is changing; passes resume once the change is done");
+            }
+            return pass();
+        }, thread);
     }
 
     /** The last pass with every peer. */
@@ -101,7 +117,7 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
     }
 
     List<Peer> peers() {
-        return peers;
+        return peers.get();
     }
 
     public RepairLedger ledger() {
@@ -111,6 +127,9 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
     /** Whether a pass over the key's range with each of its other replicas completed that began after {@code millis}. */
     @Override
     public boolean repairedSince(byte[] key, long millis) {
+        if (changing.getAsBoolean()) {
+            return false;
+        }
         for (String replica : mine.otherReplicas(key)) {
             if (!ledger.covers(replica, key, millis)) {
                 return false;
@@ -119,10 +138,16 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
         return true;
     }
 
+    private void scheduledPass() {
+        if (!changing.getAsBoolean()) {
+            pass();
+        }
+    }
+
     private List<PeerResult> pass() {
         long started = System.nanoTime();
         List<PeerResult> results = new ArrayList<>();
-        for (Peer peer : peers) {
+        for (Peer peer : peers.get()) {
             PeerResult result = pass(peer);
             if (result.error() != null) {
                 failedPasses.increment();
@@ -141,11 +166,9 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
         long startedNanos = System.nanoTime();
         long[] rangeCompared = new long[MerkleTree.RANGES];
         int[] rangeLeaves = new int[MerkleTree.RANGES];
-        long[] rangePulled = new long[MerkleTree.RANGES];
-        long[] rangePushed = new long[MerkleTree.RANGES];
-        long[] rangeBytes = new long[MerkleTree.RANGES];
-        long refused = 0;
         int rangesDiffering = 0;
+        Exchange exchange = new Exchange(peer);
+        String error = null;
         try {
             long[] ours = mine.hashes(peer.url(), -1);
             long[] theirs = peer.source().hashes(self, -1);
@@ -165,78 +188,115 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
                     }
                 }
             }
-            if (!differing.isEmpty()) {
-                LeafSet leaves = LeafSet.of(differing);
-                Throttle throttle = new Throttle(bytesPerSecond, System.nanoTime());
-                try (RecordCursor records = peer.source().records(self, leaves)) {
-                    reading = records;
-                    while (records.next()) {
-                        Record record = records.record();
-                        if (!clock.admits(record.version())) {
-                            refused++;
-                            continue;
-                        }
-                        int range = rangeOf(records.key());
-                        local.write(records.key(), record).join();
-                        rangePulled[range]++;
-                        rangeBytes[range] += size(records.key(), record);
-                        pace(throttle, size(records.key(), record));
-                    }
-                } finally {
-                    reading = null;
-                }
-                Queue<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
-                try (RecordCursor records = mine.records(peer.url(), leaves)) {
-                    while (records.next()) {
-                        if (inFlight.size() >= PUSH_WINDOW) {
-                            inFlight.remove().join();
-                        }
-                        inFlight.add(peer.replica().write(records.key(), records.record()));
-                        int range = rangeOf(records.key());
-                        rangePushed[range]++;
-                        rangeBytes[range] += size(records.key(), records.record());
-                        pace(throttle, size(records.key(), records.record()));
-                    }
-                }
-                while (!inFlight.isEmpty()) {
-                    inFlight.remove().join();
-                }
+            for (LeafSet leaves : LeafSet.batches(differing)) {
+                exchange.run(leaves);
             }
         } catch (RuntimeException e) {
-            return new PeerResult(peer.url(), startedMillis, elapsedMillis(startedNanos), sum(rangeCompared), rangesDiffering,
-                    sum(rangeLeaves), sum(rangePulled), sum(rangePushed), refused, sum(rangeBytes), String.valueOf(e.getMessage()));
+            error = String.valueOf(e.getMessage());
+        }
+        PeerResult result = new PeerResult(peer.url(), startedMillis, elapsedMillis(startedNanos), sum(rangeCompared),
+                rangesDiffering, sum(rangeLeaves), sum(exchange.pulled), sum(exchange.pushed), exchange.refused,
+                sum(exchange.bytes), error);
+        if (error != null) {
+            return result;
         }
         long ended = wallMillis.getAsLong();
         for (int range = 0; range < MerkleTree.RANGES; range++) {
             ledger.completed(peer.url(), range, new RepairLedger.Pass(startedMillis, ended, rangeCompared[range],
-                    rangeLeaves[range], rangePulled[range], rangePushed[range], rangeBytes[range]));
+                    rangeLeaves[range], exchange.pulled[range], exchange.pushed[range], exchange.bytes[range]));
         }
-        compared.add(sum(rangeCompared));
-        pulled.add(sum(rangePulled));
-        pushed.add(sum(rangePushed));
-        bytes.add(sum(rangeBytes));
-        return new PeerResult(peer.url(), startedMillis, elapsedMillis(startedNanos), sum(rangeCompared), rangesDiffering,
-                sum(rangeLeaves), sum(rangePulled), sum(rangePushed), refused, sum(rangeBytes), null);
+        compared.add(result.compared());
+        pulled.add(result.pulled());
+        pushed.add(result.pushed());
+        bytes.add(result.bytes());
+        return result;
+    }
+
+    /**
+     * The records of differing leaves, exchanged with one peer. Both sides send their records of
+     * the leaves in key order, so one merge of the two streams finds, key by key, which side is
+     * newer: only that side's record is written to the other. A leaf holds some 15 keys per
+     * million stored, so most keys of a differing leaf agree; they cross the link once, from the
+     * peer, and are written nowhere.
+     */
+    private final class Exchange {
+        final long[] pulled = new long[MerkleTree.RANGES];
+        final long[] pushed = new long[MerkleTree.RANGES];
+        final long[] bytes = new long[MerkleTree.RANGES];
+        long refused;
+        private final Peer peer;
+        private final Throttle throttle = new Throttle(bytesPerSecond, System.nanoTime());
+        private final Queue<CompletableFuture<Void>> pushing = new ArrayDeque<>();
+
+        Exchange(Peer peer) {
+            this.peer = peer;
+        }
+
+        void run(LeafSet leaves) {
+            try (RecordCursor theirs = peer.source().records(self, leaves);
+                 RecordCursor ours = mine.records(peer.url(), leaves)) {
+                reading = theirs;
+                boolean haveTheirs = theirs.next();
+                boolean haveOurs = ours.next();
+                while (haveTheirs || haveOurs) {
+                    int order = !haveOurs ? -1 : !haveTheirs ? 1 : Arrays.compareUnsigned(theirs.key(), ours.key());
+                    if (order == 0) {
+                        int newer = theirs.record().compareTo(ours.record());
+                        received(theirs.key(), theirs.record(), newer > 0);
+                        if (newer < 0) {
+                            push(ours.key(), ours.record());
+                        }
+                        haveTheirs = theirs.next();
+                        haveOurs = ours.next();
+                    } else if (order < 0) {
+                        received(theirs.key(), theirs.record(), true);
+                        haveTheirs = theirs.next();
+                    } else {
+                        push(ours.key(), ours.record());
+                        haveOurs = ours.next();
+                    }
+                }
+            } finally {
+                reading = null;
+            }
+            while (!pushing.isEmpty()) {
+                pushing.remove().join();
+            }
+        }
+
+        /** A record the peer sent, stored here when it is newer than ours (and within the clock's bound). */
+        private void received(byte[] key, Record record, boolean newer) {
+            transferred(key, record);
+            if (!newer) {
+                return;
+            }
+            if (!clock.admits(record.version())) {
+                refused++;
+                return;
+            }
+            local.write(key, record).join();
+            pulled[rangeOf(key)]++;
+        }
+
+        private void push(byte[] key, Record record) {
+            if (pushing.size() >= PUSH_WINDOW) {
+                pushing.remove().join();
+            }
+            pushing.add(peer.replica().write(key, record));
+            pushed[rangeOf(key)]++;
+            transferred(key, record);
+        }
+
+        /** Counts the record's bytes against the pass and waits while they exceed the throttle's rate. */
+        private void transferred(byte[] key, Record record) {
+            long size = SharedRecords.sizeOf(key, record);
+            bytes[rangeOf(key)] += size;
+            throttle.pace(size);
+        }
     }
 
     private static int rangeOf(byte[] key) {
         return MerkleTree.rangeOf(MerkleTree.leafOf(key));
-    }
-
-    private static long size(byte[] key, Record record) {
-        return key.length + record.valueLength() + 9L;
-    }
-
-    private static void pace(Throttle throttle, long bytes) {
-        long wait = throttle.take(bytes, System.nanoTime());
-        if (wait > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("the node is stopping");
-            }
-        }
     }
 
     private static long elapsedMillis(long startedNanos) {
@@ -281,7 +341,7 @@ public final class AntiEntropy implements TombstonePurge.Gate, AutoCloseable {
 
     /** Seconds since the oldest of the last completed passes over every range with every peer began; -1 before. */
     public double secondsSinceCompletePass() {
-        long oldest = ledger.oldestStartMillis(peers.stream().map(Peer::url).toList());
+        long oldest = ledger.oldestStartMillis(peers.get().stream().map(Peer::url).toList());
         return oldest == 0 ? -1 : (wallMillis.getAsLong() - oldest) / 1e3;
     }
 

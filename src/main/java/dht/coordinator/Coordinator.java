@@ -2,7 +2,6 @@ package dht.coordinator;
 
 import dht.cluster.ByteBudget;
 import dht.cluster.PeerException;
-import dht.cluster.Ring;
 import dht.storage.Record;
 import dht.storage.RecordCursor;
 
@@ -16,7 +15,9 @@ import java.util.function.Function;
  * Serves a client's read or write on the replicas of its key.
  *
  * <p>Design. The replicas are the first {@code from} members of the key's preference list, each a
- * {@link Replica}: this node's store or a peer. The coordinator stamps a write with its hybrid
+ * {@link Replica}: this node's store or a peer; while the member set changes, the
+ * {@link Placement} of the moment says which lists a request uses and how many answers a write
+ * needs. The coordinator stamps a write with its hybrid
  * clock and sends the call to every replica at once ({@link FanOut}: peers first, replicas marked
  * down only when needed). It settles the request as soon as {@link Quorum} decides, either
  * {@code ack} answers or too many failures for that. Whichever thread delivers the deciding reply
@@ -51,37 +52,32 @@ public final class Coordinator {
     static final int SMALL_ANSWER_BYTES = 64 * 1024;
 
     // fixed after construction
-    private final Ring ring;
-    private final Replica[] members;
+    private final ClusterView view;
     private final HybridClock clock;
     private final Hints hints;
     private final FollowUps followUps;
-    private final int replicationFactor;
     private final ByteBudget answers;
 
     /**
-     * @param members a replica per member index of the ring, this node's own included
-     * @param replicationFactor the default {@code from}
+     * @param view the membership requests are routed by
      * @param answers what large answers held by reads in flight count against
      */
-    public Coordinator(Ring ring, Replica[] members, HybridClock clock, Hints hints, FollowUps followUps,
-                       int replicationFactor, ByteBudget answers) {
+    public Coordinator(ClusterView view, HybridClock clock, Hints hints, FollowUps followUps, ByteBudget answers) {
         this.answers = answers;
-        this.ring = ring;
-        this.members = members;
+        this.view = view;
         this.clock = clock;
         this.hints = hints;
         this.followUps = followUps;
-        this.replicationFactor = replicationFactor;
     }
 
     /** The replication of a request with these optional parameters; see {@link Replication#of}. */
     public Replication replication(Integer ack, Integer from) {
-        return Replication.of(ack, from, replicationFactor, ring.size());
+        Placement placement = view.placement();
+        return Replication.of(ack, from, placement.replicationFactor(), placement.members());
     }
 
     public CompletableFuture<Outcome> get(byte[] key, Replication replication) {
-        Read read = new Read(key, replicasOf(key, replication.from()), replication.ack());
+        Read read = new Read(key, view.placement().readReplicas(key, replication.from()), replication.ack());
         read.start();
         return read.result;
     }
@@ -105,18 +101,12 @@ public final class Coordinator {
     }
 
     private CompletableFuture<Outcome> write(byte[] key, Record record, Replication replication, Outcome done) {
-        Write write = new Write(key, record, replicasOf(key, replication.from()), replication.ack(), done);
+        Placement placement = view.beginWrite();
+        Replica[] replicas = placement.writeReplicas(key, replication.from());
+        int ack = placement.writeAck(replication.ack(), replication.from(), replicas.length);
+        Write write = new Write(key, record, replicas, ack, done, placement);
         write.start();
         return write.result;
-    }
-
-    private Replica[] replicasOf(byte[] key, int from) {
-        int[] indices = ring.preferenceList(key, from);
-        Replica[] replicas = new Replica[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            replicas[i] = members[indices[i]];
-        }
-        return replicas;
     }
 
     /**
@@ -133,13 +123,15 @@ public final class Coordinator {
      * @throws RangeUnavailable when too many members are out of reach
      */
     public RecordCursor range(byte[] start, byte[] end) {
-        int needed = members.length - Replication.quorum(replicationFactor) + 1;
+        Placement placement = view.placement();
+        List<Replica> members = placement.everyone();
+        int needed = members.size() - Replication.quorum(placement.replicationFactor()) + 1;
         int up = 0;
         for (Replica member : members) {
             up += member.isDown() ? 0 : 1;
         }
         boolean skipDown = up >= needed;
-        List<RecordCursor> sources = new ArrayList<>(members.length);
+        List<RecordCursor> sources = new ArrayList<>(members.size());
         int unreachable = 0;
         String cause = null;
         for (Replica member : members) {
@@ -253,12 +245,14 @@ public final class Coordinator {
         private final byte[] key;
         private final Record record;
         private final Outcome done;
+        private final Placement placement;
 
-        Write(byte[] key, Record record, Replica[] replicas, int ack, Outcome done) {
+        Write(byte[] key, Record record, Replica[] replicas, int ack, Outcome done, Placement placement) {
             super(replicas, ack);
             this.key = key;
             this.record = record;
             this.done = done;
+            this.placement = placement;
         }
 
         @Override
@@ -271,7 +265,10 @@ public final class Coordinator {
             if (failure != null) {
                 hint(replicas[i]);
             }
-            settle(result, decision, newest -> done);
+            if (decision != null) {
+                settle(result, decision, newest -> done);
+                ClusterView.endWrite(placement);
+            }
         }
 
         @Override

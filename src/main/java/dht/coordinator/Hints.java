@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Hinted handoff: a write that a replica missed is kept on the coordinator and delivered when the
@@ -45,7 +46,7 @@ public final class Hints implements AutoCloseable {
     // fixed after construction
     private final HintLog log;
     private final WalSync wal;
-    private final List<Replica> targets;
+    private final Supplier<List<Replica>> targets;
     private final long windowMillis;
     private final long maxBytes;
     private final LongSupplier wallMillis;
@@ -58,10 +59,10 @@ public final class Hints implements AutoCloseable {
 
     /**
      * @param wal the store's WAL syncs, which cover hints as they cover records
-     * @param targets the replicas hints are kept for and delivered to: every member but this node
+     * @param targets the replicas hints are delivered to: every member but this node, as the members are now
      * @param wallMillis the clock that versions are stamped by
      */
-    public Hints(HintLog log, WalSync wal, List<Replica> targets, long windowMillis, long maxBytes,
+    public Hints(HintLog log, WalSync wal, Supplier<List<Replica>> targets, long windowMillis, long maxBytes,
                  LongSupplier wallMillis) {
         this.log = log;
         this.wal = wal;
@@ -69,9 +70,7 @@ public final class Hints implements AutoCloseable {
         this.windowMillis = windowMillis;
         this.maxBytes = maxBytes;
         this.wallMillis = wallMillis;
-        for (Replica target : targets) {
-            storedBytes.addAndGet(countBytes(target));
-        }
+        storedBytes.set(countBytes(new byte[0]));
     }
 
     public void start() {
@@ -116,7 +115,7 @@ public final class Hints implements AutoCloseable {
 
     /** One delivery round: every target that is not marked down gets its oldest hints. */
     void deliverAll() {
-        for (Replica target : targets) {
+        for (Replica target : targets.get()) {
             if (target.isDown()) {
                 continue;
             }
@@ -156,8 +155,8 @@ public final class Hints implements AutoCloseable {
         }
     }
 
-    private long countBytes(Replica target) {
-        byte[] prefix = prefix(target);
+    /** The bytes of every hint whose key starts with the prefix. */
+    private long countBytes(byte[] prefix) {
         long bytes = 0;
         byte[] start = prefix;
         for (List<HintLog.Hint> page = log.hints(prefix, start, BATCH); !page.isEmpty();

@@ -21,6 +21,14 @@ public final class RepairLedger {
 
     private final Map<String, Pass[]> byPeer = new ConcurrentHashMap<>();
 
+    /**
+     * Forgets every pass: after the member set changed, a pass with a peer says nothing of the
+     * keys that peer shares with this node now.
+     */
+    public void clear() {
+        byPeer.clear();
+    }
+
     void completed(String peer, int range, Pass pass) {
         byPeer.computeIfAbsent(peer, p -> new Pass[MerkleTree.RANGES])[range] = pass;
     }

@@ -2,6 +2,7 @@ package dht.coordinator;
 
 import dht.cluster.Ring;
 import dht.storage.Record;
+import dht.storage.RecordCodec;
 import dht.storage.RecordCursor;
 import dht.storage.Store;
 
@@ -10,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * What this replica holds in common with another member, as anti-entropy compares it: the keys
  * whose preference list names both. Builds hash trees from a scan of the store, and walks the
  * records of chosen leaves. A tree is kept for a minute after it is built, for the calls of the
- * same pass that ask for its ranges' leaves.
+ * same pass that ask for its ranges' leaves. Each scan reads at most {@code bytesPerSecond} of
+ * records, so that a pass over a large store costs the foreground a bounded share of the disk
+ * and the cores rather than a core for as long as the scan takes.
  */
 public final class SharedRecords implements RepairSource {
     private static final byte[] FIRST_KEY = new byte[0];
@@ -25,16 +29,43 @@ public final class SharedRecords implements RepairSource {
     }
 
     private final Store store;
-    private final Ring ring;
-    private final int self;
-    private final int replicas;
-    private final Map<Integer, Built> trees = new ConcurrentHashMap<>();
+    private final Supplier<Placement> placement;
+    private final String self;
+    private final long bytesPerSecond;
+    private final Map<String, Built> trees = new ConcurrentHashMap<>();
 
-    public SharedRecords(Store store, Ring ring, String selfUrl, int replicas) {
+    /**
+     * @param placement the members' ring as it is now, which says who replicates a key
+     * @param bytesPerSecond how fast a scan may read records ({@code --repair-mb-per-s})
+     */
+    public SharedRecords(Store store, Supplier<Placement> placement, String selfUrl, long bytesPerSecond) {
         this.store = store;
-        this.ring = ring;
-        this.self = ring.members().indexOf(selfUrl);
-        this.replicas = replicas;
+        this.placement = placement;
+        this.self = selfUrl;
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
+    /** Who replicates which key, as one scan or one question sees it. */
+    private record Holders(Ring ring, int self, int replicas) {
+        boolean shares(byte[] key, int member) {
+            boolean mine = false;
+            boolean theirs = false;
+            for (int holder : ring.preferenceList(key, replicas)) {
+                mine |= holder == self;
+                theirs |= holder == member;
+            }
+            return mine && theirs;
+        }
+    }
+
+    private Holders holders() {
+        Placement now = placement.get();
+        return new Holders(now.ring(), now.ring().members().indexOf(self), now.replicationFactor());
+    }
+
+    /** The bytes a record counts for against a throttle: its key and its stored encoding. */
+    static long sizeOf(byte[] key, Record record) {
+        return key.length + (long) RecordCodec.encodedLength(record);
     }
 
     /**
@@ -45,14 +76,14 @@ public final class SharedRecords implements RepairSource {
      */
     @Override
     public long[] hashes(String memberUrl, int range) {
-        int member = member(memberUrl);
+        member(memberUrl);
         if (range >= MerkleTree.RANGES) {
             throw new IllegalArgumentException("range must be below " + MerkleTree.RANGES);
         }
-        Built built = trees.get(member);
+        Built built = trees.get(memberUrl);
         if (range < 0 || built == null || System.nanoTime() - built.builtNanos() > REUSE_NANOS) {
-            built = new Built(build(member), System.nanoTime());
-            trees.put(member, built);
+            built = new Built(build(memberUrl), System.nanoTime());
+            trees.put(memberUrl, built);
         }
         if (range < 0) {
             return built.tree().ranges();
@@ -66,7 +97,8 @@ public final class SharedRecords implements RepairSource {
 
     /** How many records each range of the last tree built for the member held. */
     public long[] lastTreeRecords(String memberUrl) {
-        Built built = trees.get(member(memberUrl));
+        member(memberUrl);
+        Built built = trees.get(memberUrl);
         long[] records = new long[MerkleTree.RANGES];
         for (int range = 0; built != null && range < records.length; range++) {
             records[range] = built.tree().records(range);
@@ -77,14 +109,18 @@ public final class SharedRecords implements RepairSource {
     /** @throws IllegalArgumentException when the URL is no other member */
     @Override
     public RecordCursor records(String memberUrl, LeafSet leaves) {
-        int member = member(memberUrl);
+        member(memberUrl);
+        Holders holders = holders();
+        int member = holders.ring().members().indexOf(memberUrl);
         RecordCursor all = store.range(FIRST_KEY, null);
+        Throttle throttle = new Throttle(bytesPerSecond, System.nanoTime());
         return new RecordCursor() {
             @Override
             public boolean next() {
                 while (all.next()) {
                     byte[] key = all.key();
-                    if (leaves.contains(MerkleTree.leafOf(key)) && shares(key, member)) {
+                    throttle.pace(sizeOf(key, all.record()));
+                    if (leaves.contains(MerkleTree.leafOf(key)) && holders.shares(key, member)) {
                         return true;
                     }
                 }
@@ -108,11 +144,16 @@ public final class SharedRecords implements RepairSource {
         };
     }
 
-    private MerkleTree build(int member) {
+    private MerkleTree build(String memberUrl) {
+        member(memberUrl);
+        Holders holders = holders();
+        int member = holders.ring().members().indexOf(memberUrl);
         MerkleTree tree = new MerkleTree();
+        Throttle throttle = new Throttle(bytesPerSecond, System.nanoTime());
         try (RecordCursor cursor = store.range(FIRST_KEY, null)) {
             while (cursor.next()) {
-                if (shares(cursor.key(), member)) {
+                throttle.pace(sizeOf(cursor.key(), cursor.record()));
+                if (holders.shares(cursor.key(), member)) {
                     tree.add(cursor.key(), cursor.record());
                 }
             }
@@ -122,29 +163,20 @@ public final class SharedRecords implements RepairSource {
 
     /** The URLs of the key's replicas other than this node. */
     public List<String> otherReplicas(byte[] key) {
+        Holders holders = holders();
         List<String> others = new ArrayList<>();
-        for (int holder : ring.preferenceList(key, replicas)) {
-            if (holder != self) {
-                others.add(ring.members().get(holder));
+        for (int holder : holders.ring().preferenceList(key, holders.replicas())) {
+            if (holder != holders.self()) {
+                others.add(holders.ring().members().get(holder));
             }
         }
         return others;
     }
 
-    private boolean shares(byte[] key, int member) {
-        boolean mine = false;
-        boolean theirs = false;
-        for (int holder : ring.preferenceList(key, replicas)) {
-            mine |= holder == self;
-            theirs |= holder == member;
-        }
-        return mine && theirs;
-    }
-
     /** @throws IllegalArgumentException when the URL is no other member of the cluster */
     public int member(String url) {
-        int member = ring.members().indexOf(url);
-        if (member < 0 || member == self) {
+        int member = placement.get().ring().members().indexOf(url);
+        if (member < 0 || url.equals(self)) {
             throw new IllegalArgumentException(url + " is not another member of this cluster");
         }
         return member;

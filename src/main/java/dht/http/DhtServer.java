@@ -3,6 +3,7 @@ package dht.http;
 import dht.cluster.ClusterSecret;
 import dht.cluster.FailureDetector;
 import dht.cluster.ReplicaProtocol;
+import dht.cluster.Transition;
 import dht.cluster.Threads;
 import dht.coordinator.AntiEntropy;
 import dht.coordinator.Coordinator;
@@ -45,6 +46,10 @@ import java.util.function.Supplier;
  * /v0/admin/profile?event=E&duration=S        GET               a flamegraph of this node (with --admin only)
  * /v0/admin/repair                            POST, GET         an anti-entropy pass with every peer now, answered when done;
  *                                                               GET: the last pass per peer and range (loopback or admin)
+ * /v0/cluster                                 GET               the membership: epoch, members, the change under way
+ * /v0/admin/join|leave|remove?url=URL         POST              begins a membership change (loopback or admin); 202 begun
+ * /v0/admin/abort                             POST              calls off the change under way: back to the old members
+ * /v0/internal/membership, change, handoff, handoff-progress    peers' membership calls (see ReplicaProtocol)
  * </pre>
  */
 public final class DhtServer extends HttpServer {
@@ -55,6 +60,11 @@ public final class DhtServer extends HttpServer {
     static final String METRICS_PATH = "/metrics";
     static final String PROFILE_PATH = "/v0/admin/profile";
     static final String REPAIR_PATH = "/v0/admin/repair";
+    static final String CLUSTER_PATH = "/v0/cluster";
+    static final String JOIN_PATH = "/v0/admin/join";
+    static final String LEAVE_PATH = "/v0/admin/leave";
+    static final String REMOVE_PATH = "/v0/admin/remove";
+    static final String ABORT_PATH = "/v0/admin/abort";
     private static final int DEFAULT_PROFILE_SECONDS = 10;
     private static final int DEADLINE_CHECK_MILLIS = 1000;
     private static final int MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
@@ -70,6 +80,7 @@ public final class DhtServer extends HttpServer {
     private final Observability observability;
     private final Profiler profiler;
     private final AntiEntropy repair;
+    private final MembershipEndpoint membership;
     private final HybridClock clock;
 
     // any thread
@@ -81,19 +92,21 @@ public final class DhtServer extends HttpServer {
      * @param local this node's replica, which serves peers' calls and {@code local=true} ranges
      * @param shared what this node shares with each peer, for the peers' anti-entropy calls
      * @param repair this node's anti-entropy, for the repair admin endpoint
+     * @param membership the cluster report, membership changes and their internal calls
      * @param detector told of every peer that calls this node
      * @param secret what peers' calls must be signed with
      * @param clock what a peer's record versions are checked against, and expiries on ranges
      */
     public DhtServer(HttpServerConfig config, Coordinator coordinator, Replica local, SharedRecords shared,
-                     AntiEntropy repair, FailureDetector detector,
+                     AntiEntropy repair, MembershipEndpoint membership, FailureDetector detector,
                      ClusterSecret secret, HybridClock clock, WorkerPool workers, int maxValueBytes,
                      BodyBudget bodyBudget, Connections connections, RangeStreams streams,
                      Observability observability) throws IOException {
         super(withDeadlineChecks(config));
         this.coordinator = coordinator;
-        this.replicas = new ReplicaEndpoint(local, shared, detector, secret, clock, maxValueBytes);
+        this.replicas = new ReplicaEndpoint(local, shared, membership, detector, secret, clock, maxValueBytes);
         this.repair = repair;
+        this.membership = membership;
         this.clock = clock;
         this.workers = workers;
         this.maxValueBytes = maxValueBytes;
@@ -156,8 +169,17 @@ public final class DhtServer extends HttpServer {
                 }
                 case PROFILE_PATH -> profile(request, session);
                 case REPAIR_PATH -> repair(request, session);
+                case CLUSTER_PATH -> {
+                    requireRole(request, Tokens.Role.READ);
+                    report(request, session, membership.cluster());
+                }
+                case JOIN_PATH -> change(request, session, Transition.Kind.JOIN);
+                case LEAVE_PATH -> change(request, session, Transition.Kind.LEAVE);
+                case REMOVE_PATH -> change(request, session, Transition.Kind.REMOVE);
+                case ABORT_PATH -> change(request, session, null);
                 case ReplicaProtocol.ENTITY_PATH, ReplicaProtocol.RANGE_PATH, ReplicaProtocol.PING_PATH,
-                     ReplicaProtocol.TREE_PATH, ReplicaProtocol.SHARED_PATH ->
+                     ReplicaProtocol.TREE_PATH, ReplicaProtocol.SHARED_PATH, ReplicaProtocol.MEMBERSHIP_PATH,
+                     ReplicaProtocol.CHANGE_PATH, ReplicaProtocol.HANDOFF_PATH, ReplicaProtocol.PROGRESS_PATH ->
                         replicas.handle(request, (DhtSession) session, this::stream);
                 default -> throw new BadRequest(Response.BAD_REQUEST, "unknown path " + request.getPath());
             }
@@ -328,6 +350,23 @@ public final class DhtServer extends HttpServer {
         });
     }
 
+    /**
+     * POST: begins the join, leave or remove of {@code url} (with no kind: calls off the change
+     * under way), answered once it began or was refused.
+     */
+    private void change(Request request, HttpSession session, Transition.Kind kind) throws BadRequest {
+        observability.access().requireOperator(session.getRemoteHost(), request);
+        if (request.getMethod() != Request.METHOD_POST) {
+            throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + request.getPath());
+        }
+        CompletableFuture<Response> answer = kind == null ? membership.abort() : membership.admin(kind, request.getURI());
+        inFlight.incrementAndGet();
+        answer.whenComplete((response, failure) -> {
+            send(session, failure == null ? response : internalError(failure));
+            inFlight.decrementAndGet();
+        });
+    }
+
     /** The request's body; its framing was checked as its head was read (see {@link DhtSession}). */
     static byte[] body(Request request, int limit) throws BadRequest {
         byte[] body = request.getBody();
@@ -345,6 +384,8 @@ public final class DhtServer extends HttpServer {
             case ENTITY_PATH -> "GET, PUT, DELETE";
             case ReplicaProtocol.ENTITY_PATH -> "GET, PUT";
             case REPAIR_PATH -> "GET, POST";
+            case JOIN_PATH, LEAVE_PATH, REMOVE_PATH, ABORT_PATH, ReplicaProtocol.CHANGE_PATH -> "POST";
+            case ReplicaProtocol.MEMBERSHIP_PATH -> "GET, PUT";
             default -> "GET";
         };
     }

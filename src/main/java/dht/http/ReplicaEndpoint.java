@@ -3,6 +3,7 @@ package dht.http;
 import dht.cluster.ClusterSecret;
 import dht.cluster.FailureDetector;
 import dht.cluster.ReplicaProtocol;
+import dht.coordinator.ClusterView;
 import dht.coordinator.HybridClock;
 import dht.coordinator.LeafSet;
 import dht.coordinator.MerkleTree;
@@ -27,12 +28,16 @@ import java.util.function.Supplier;
  * served from this node's own replica and never forwarded. A replica call is one local read or
  * write of microseconds, so it is served on the selector thread: a hand-off to a worker would
  * cost more than the call, and a wake-up of a thread on every replica of every request. Every
- * call names its sender, which the failure detector then knows to be up.
+ * call names its sender, which the failure detector then knows to be up, and its epoch: a call
+ * from a node ahead of this one is served once this node has fetched that node's membership,
+ * so a node that was away during a change catches up on the first call it gets.
  */
 final class ReplicaEndpoint {
     private static final String SENDER = ReplicaProtocol.SENDER_HEADER + ":";
+    private static final String EPOCH = ReplicaProtocol.EPOCH_HEADER + ":";
     private static final String AUTH = ClusterSecret.HEADER + ":";
-    private static final Response PONG = new Response(ReplicaProtocol.statusLine(ReplicaProtocol.PONG), Response.EMPTY);
+    /** A membership names its members and a change: far below this. */
+    private static final int MAX_MEMBERSHIP_BYTES = 1 << 20;
 
     /** Starts a range stream the way the server tracks them. */
     interface Streams {
@@ -42,15 +47,19 @@ final class ReplicaEndpoint {
     // fixed after construction
     private final Replica local;
     private final SharedRecords shared;
+    private final ClusterView view;
+    private final MembershipEndpoint membership;
     private final FailureDetector detector;
     private final ClusterSecret secret;
     private final HybridClock clock;
     private final int maxRecordBytes;
 
-    ReplicaEndpoint(Replica local, SharedRecords shared, FailureDetector detector, ClusterSecret secret, HybridClock clock,
-                    int maxValueBytes) {
+    ReplicaEndpoint(Replica local, SharedRecords shared, MembershipEndpoint membership,
+                    FailureDetector detector, ClusterSecret secret, HybridClock clock, int maxValueBytes) {
         this.local = local;
         this.shared = shared;
+        this.view = membership.view();
+        this.membership = membership;
         this.detector = detector;
         this.secret = secret;
         this.clock = clock;
@@ -74,8 +83,32 @@ final class ReplicaEndpoint {
         if (detector.anyDown()) {
             detector.heardFrom(request.getHeader(SENDER)); // looked up only when it can matter
         }
+        CompletableFuture<Void> caughtUp = request.getPath().equals(ReplicaProtocol.MEMBERSHIP_PATH) ? null : catchUp(request);
         switch (request.getPath()) {
-            case ReplicaProtocol.ENTITY_PATH -> entity(request, session);
+            case ReplicaProtocol.ENTITY_PATH -> entity(request, session, caughtUp);
+            case ReplicaProtocol.MEMBERSHIP_PATH -> {
+                if (request.getMethod() == Request.METHOD_PUT) {
+                    answer(session, membership.offer(DhtServer.body(request, MAX_MEMBERSHIP_BYTES)), response -> response);
+                } else {
+                    DhtServer.requireGet(request);
+                    DhtServer.send(session, membership.membership());
+                }
+            }
+            case ReplicaProtocol.CHANGE_PATH -> {
+                if (request.getMethod() != Request.METHOD_POST) {
+                    throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + request.getPath());
+                }
+                answer(session, membership.change(request.getURI()), response -> response);
+            }
+            case ReplicaProtocol.HANDOFF_PATH -> {
+                DhtServer.requireGet(request);
+                streams.stream(session, membership.handoff(request.getURI(), request.getHeader(SENDER), caughtUp),
+                        ChunkFormat.INTERNAL);
+            }
+            case ReplicaProtocol.PROGRESS_PATH -> {
+                DhtServer.requireGet(request);
+                DhtServer.send(session, membership.progress(request.getURI()));
+            }
             case ReplicaProtocol.RANGE_PATH -> {
                 byte[][] bounds = DhtServer.rangeBounds(request);
                 streams.stream(session, () -> localRange(bounds[0], bounds[1]), ChunkFormat.INTERNAL);
@@ -105,9 +138,26 @@ final class ReplicaEndpoint {
             }
             default -> {
                 DhtServer.requireGet(request);
-                DhtServer.send(session, PONG);
+                DhtServer.send(session, new Response(ReplicaProtocol.statusLine(ReplicaProtocol.PONG),
+                        ReplicaProtocol.epochBody(view.epoch())));
             }
         }
+    }
+
+    /** Starts fetching the sender's membership when its call carries a newer epoch; null when this node is not behind. */
+    private CompletableFuture<Void> catchUp(Request request) {
+        String header = request.getHeader(EPOCH);
+        if (header == null) {
+            return null;
+        }
+        long epoch;
+        try {
+            epoch = Long.parseLong(header.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        String sender = epoch > view.epoch() ? request.getHeader(SENDER) : null;
+        return sender == null ? null : view.catchUp(sender.strip(), epoch);
     }
 
     /** The other member a repair call is about: the caller itself. */
@@ -154,14 +204,15 @@ final class ReplicaEndpoint {
         }
     }
 
-    private void entity(Request request, DhtSession session) throws BadRequest {
+    /** A replica read or write, done once this node caught up if it had to. */
+    private void entity(Request request, DhtSession session, CompletableFuture<Void> caughtUp) throws BadRequest {
         int method = request.getMethod();
         if (method != Request.METHOD_GET && method != Request.METHOD_PUT) {
             throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + ReplicaProtocol.ENTITY_PATH);
         }
         byte[] key = QueryParams.id(request.getURI());
         if (method == Request.METHOD_GET) {
-            answer(session, local.read(key), record -> record == null
+            answer(session, after(caughtUp, () -> local.read(key)), record -> record == null
                     ? new Response(ReplicaProtocol.statusLine(ReplicaProtocol.ABSENT), Response.EMPTY)
                     : new Response(ReplicaProtocol.statusLine(ReplicaProtocol.FOUND), ReplicaProtocol.recordBody(record)));
             return;
@@ -172,8 +223,13 @@ final class ReplicaEndpoint {
             throw new BadRequest(Response.BAD_REQUEST, "record version lies " + clock.millisAhead(record.version())
                     + " ms ahead of this node's clock, more than the allowed skew");
         }
-        answer(session, local.write(key, record),
+        answer(session, after(caughtUp, () -> local.write(key, record)),
                 ignored -> new Response(ReplicaProtocol.statusLine(ReplicaProtocol.STORED), Response.EMPTY));
+    }
+
+    /** The call, at once or once the catch-up ended, whether or not the fetch succeeded. */
+    private static <T> CompletableFuture<T> after(CompletableFuture<Void> caughtUp, Supplier<CompletableFuture<T>> call) {
+        return caughtUp == null ? call.get() : caughtUp.handle((ok, failure) -> null).thenCompose(ignored -> call.get());
     }
 
     /**

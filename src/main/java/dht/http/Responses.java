@@ -1,6 +1,7 @@
 package dht.http;
 
 import dht.coordinator.Outcome;
+import dht.coordinator.TransitionDriver;
 import one.nio.http.Response;
 
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,28 @@ final class Responses {
         }
         Outcome.StorageFailed failed = (Outcome.StorageFailed) outcome;
         return text(Response.INTERNAL_ERROR, "storage failed: " + failed.cause());
+    }
+
+    /** What became of a request to change the members. */
+    static Response of(TransitionDriver.Answer answer) {
+        String status = switch (answer.status()) {
+            case ACCEPTED -> Response.ACCEPTED;
+            case INVALID -> Response.BAD_REQUEST;
+            case CONFLICT -> Response.CONFLICT;
+            case UNAVAILABLE -> Response.SERVICE_UNAVAILABLE;
+        };
+        return text(status, answer.reason());
+    }
+
+    /** The coordinator's answer to a change passed on to it, as that node gave it. */
+    static Response relayed(int status, byte[] reason) {
+        String line = switch (status) {
+            case 202 -> Response.ACCEPTED;
+            case 400 -> Response.BAD_REQUEST;
+            case 409 -> Response.CONFLICT;
+            default -> Response.SERVICE_UNAVAILABLE;
+        };
+        return text(line, new String(reason, StandardCharsets.UTF_8).strip());
     }
 
     /** A short plain-text reason, the body of every refusal. */

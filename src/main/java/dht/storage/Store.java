@@ -30,6 +30,9 @@ public interface Store extends AutoCloseable {
     /** The size of the table files on disk; the WAL, bounded by the memtables, is not counted. */
     long diskBytes();
 
+    /** Rewrites the stored data so that the space of deleted keys is given back to the disk; takes long on a large store. */
+    void compact();
+
     @Override
     void close();
 }

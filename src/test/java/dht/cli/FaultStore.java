@@ -101,6 +101,11 @@ final class FaultStore implements Store {
     }
 
     @Override
+    public void compact() {
+        real.compact();
+    }
+
+    @Override
     public void close() {
         real.close();
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,6 +46,17 @@ class FlagsTest {
         assertThrows(UsageException.class, () -> new Flags(List.of("stray")));
         assertThrows(UsageException.class, () -> new Flags(List.of("--port", "x")).integer("port", 1, 1, 65535));
         assertThrows(UsageException.class, () -> new Flags(List.of("--port", "70000")).integer("port", 1, 1, 65535));
+    }
+
+    @Test
+    void fraction_isAShareFromZeroToOne() throws UsageException {
+        Map<String, String[]> known = Map.of("share", new String[] {"P", "a share"});
+        assertEquals(0.01, new Flags(known, List.of("--share", "0.01")).fraction("share"));
+        assertEquals(1.0, new Flags(known, List.of("--share", "1")).fraction("share"));
+        for (String bad : List.of("1.5", "-0.1", "NaN", "x")) {
+            assertThrows(UsageException.class, () -> new Flags(known, List.of("--share", bad)).fraction("share"), bad);
+        }
+        assertThrows(UsageException.class, () -> new Flags(known, List.of()).fraction("share"));
     }
 
     @Test

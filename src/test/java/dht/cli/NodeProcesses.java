@@ -26,6 +26,7 @@ final class NodeProcesses implements AutoCloseable {
     private final Process[] nodes;
     private final List<Process> launched = new ArrayList<>();
     private final List<String> flags;
+    private List<String> cluster;
 
     /** @param flags more dht flags for every node */
     NodeProcesses(int size, String... flags) throws IOException {
@@ -35,6 +36,12 @@ final class NodeProcesses implements AutoCloseable {
         for (int port : Ports.free(size)) {
             urls.add("http://127.0.0.1:" + port);
         }
+        this.cluster = urls;
+    }
+
+    /** The members that {@link #start} names in {@code --cluster}: the first {@code count} URLs. */
+    void firstMembers(int count) {
+        cluster = urls.subList(0, count);
     }
 
     /** Runs dht.jar with these arguments, its output in {@code name}.log. */
@@ -59,8 +66,17 @@ final class NodeProcesses implements AutoCloseable {
     }
 
     Process start(int i, String heap) throws InterruptedException {
+        return start(i, heap, "--cluster", String.join(",", cluster));
+    }
+
+    /** Starts node i with {@code --join} the given member, as a new node joins a running cluster. */
+    Process join(int i, int seed) throws InterruptedException {
+        return start(i, "-Xmx128m", "--join", urls.get(seed));
+    }
+
+    private Process start(int i, String heap, String membersFlag, String members) throws InterruptedException {
         String self = urls.get(i);
-        List<String> args = new ArrayList<>(List.of("--self", self, "--cluster", String.join(",", urls),
+        List<String> args = new ArrayList<>(List.of("--self", self, membersFlag, members,
                 "--data", root.resolve("data" + i).toString(), "--block-cache-mb", "8", "--memtable-mb", "4"));
         args.addAll(flags);
         nodes[i] = launch("node" + i, heap, args);
@@ -68,8 +84,9 @@ final class NodeProcesses implements AutoCloseable {
         return nodes[i];
     }
 
+    /** Starts every node of {@code --cluster}. */
     void startAll() throws InterruptedException {
-        for (int i = 0; i < nodes.length; i++) {
+        for (int i = 0; i < cluster.size(); i++) {
             start(i);
         }
     }

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +39,7 @@ final class RollingLoad implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger rounds = new AtomicInteger();
     private final Queue<String> failures = new ConcurrentLinkedQueue<>();
+    private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
     private final long deadline = System.currentTimeMillis() + MAX_MILLIS;
 
     RollingLoad(List<String> urls, int threads) {
@@ -94,6 +97,11 @@ final class RollingLoad implements AutoCloseable {
         return new ArrayList<>(failures);
     }
 
+    /** Every key whose write was acknowledged, with its value. */
+    Map<String, String> acknowledged() {
+        return Map.copyOf(acknowledged);
+    }
+
     private void run(int worker) {
         int next = worker;
         while (running.get() && rounds.incrementAndGet() <= MAX_ROUNDS && System.currentTimeMillis() < deadline) {
@@ -103,6 +111,7 @@ final class RollingLoad implements AutoCloseable {
             int writer = Math.floorMod(next, urls.size());
             int reader = writer + 1;
             if (send(writer, "PUT", id, value, 201) != null) {
+                acknowledged.put(id, value);
                 send(reader, "GET", id, null, 200);
             }
         }

@@ -1,5 +1,6 @@
 package dht.coordinator;
 
+import dht.cluster.Membership;
 import dht.cluster.Ring;
 import dht.storage.MemoryStore;
 import dht.storage.Record;
@@ -9,11 +10,14 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Anti-entropy between two replicas in memory, each side's calls made directly: no sockets. */
@@ -23,17 +27,20 @@ class AntiEntropyTest {
 
     private final AtomicLong wallMillis = new AtomicLong(NOW);
     private final Ring ring = new Ring(URLS, 64);
+    private final AtomicBoolean changing = new AtomicBoolean();
     private final MemoryStore storeA = new MemoryStore();
     private final MemoryStore storeB = new MemoryStore();
     private final WalSync walA = new WalSync(storeA, WalSync.Mode.NONE, 0);
     private final WalSync walB = new WalSync(storeB, WalSync.Mode.NONE, 0);
     private final LocalReplica replicaA = new LocalReplica(url(0), storeA, clock(), walA);
     private final LocalReplica replicaB = new LocalReplica(url(1), storeB, clock(), walB);
-    private final SharedRecords sharedA = new SharedRecords(storeA, ring, url(0), 2);
-    private final SharedRecords sharedB = new SharedRecords(storeB, ring, url(1), 2);
+    private final Placement placement = Placement.of(Membership.initial(URLS, 2), 64, null,
+            url -> url.equals(url(0)) ? replicaA : replicaB);
+    private final SharedRecords sharedA = new SharedRecords(storeA, () -> placement, url(0), 1 << 30);
+    private final SharedRecords sharedB = new SharedRecords(storeB, () -> placement, url(1), 1 << 30);
     private final AntiEntropy repairA = new AntiEntropy(url(0), sharedA, replicaA,
-            List.of(new AntiEntropy.Peer(url(1), replicaB, sharedB)), clock(), new RepairLedger(), 3_600_000, 1 << 20,
-            wallMillis::get);
+            () -> List.of(new AntiEntropy.Peer(url(1), replicaB, sharedB)), changing::get, clock(), new RepairLedger(),
+            3_600_000, 1 << 20, wallMillis::get);
 
     @AfterEach
     void close() {
@@ -75,8 +82,9 @@ class AntiEntropyTest {
         assertNull(result.error());
         assertEquals(1_001, result.compared(), "every key a holds is shared with b (2 members, 2 replicas)");
         assertTrue(result.leavesDiffering() >= 1 && result.leavesDiffering() <= 5, result.toString());
-        assertTrue(result.pulled() >= 2 && result.pushed() >= 3, result.toString());
-        assertTrue(result.pulled() + result.pushed() < 50, "only the differing leaves' records travel: " + result);
+        assertEquals(2, result.pulled(), "only b's newer records are stored on a: " + result);
+        assertEquals(3, result.pushed(), "only a's newer records are written to b: " + result);
+        assertTrue(result.bytes() < 50 * 30, "only the differing leaves' records travel: " + result);
 
         for (int i : new int[] {0, 1, 2, 3, 500, 2_000, 2_001}) {
             assertEquals(storeA.get(key(i)), storeB.get(key(i)), "key " + i);
@@ -107,6 +115,15 @@ class AntiEntropyTest {
         assertTrue(repairA.repairedSince(key, NOW - 1));
         assertFalse(repairA.repairedSince(key, NOW), "the pass began at NOW, not after it");
         assertEquals(0.0, repairA.secondsSinceCompletePass());
+    }
+
+    @Test
+    void duringAMembershipChange_noPassRuns_andTheGateStaysShut() {
+        repairA.pass(repairA.peers().get(0));
+        changing.set(true);
+        assertFalse(repairA.repairedSince(key(7), NOW - 1), "who replicates a key is changing");
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> repairA.requestPass().get());
+        assertTrue(refused.getCause().getMessage().contains("changing"), refused.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dht.coordinator;
 
 import dht.cluster.ByteBudget;
+import dht.cluster.Membership;
 import dht.cluster.Ring;
 import dht.storage.MemoryStore;
 import dht.storage.Record;
@@ -55,17 +56,14 @@ class CoordinatorTest {
 
     /** Node 0 coordinates; its follow-ups run on {@code followUps}. */
     private void build(FollowUps followUps) {
-        Ring ring = new Ring(URLS, 64);
-        Replica[] members = new Replica[3];
         for (int i = 0; i < 3; i++) {
-            String url = ring.members().get(i);
-            LocalReplica store = new LocalReplica(url, stores[i], new HybridClock(wallMillis::get, 60_000), wals[i]);
+            LocalReplica store = new LocalReplica(URLS.get(i), stores[i], new HybridClock(wallMillis::get, 60_000), wals[i]);
             replicas[i] = i == 0 ? FaultyReplica.local(store, callLog) : FaultyReplica.peer(store, callLog);
-            members[i] = replicas[i];
         }
-        hints = new Hints(stores[0], wals[0], List.of(members[1], members[2]), 3_600_000, 1 << 20, wallMillis::get);
-        coordinator = new Coordinator(ring, members, new HybridClock(wallMillis::get, 60_000), hints, followUps, 3,
-                new ByteBudget(1 << 20));
+        ClusterView view = new ClusterView(Membership.initial(URLS, 3), stores[0], 64,
+                url -> replicas[URLS.indexOf(url)], url -> CompletableFuture.failedFuture(new IllegalStateException("no peers")));
+        hints = new Hints(stores[0], wals[0], () -> List.of(replicas[1], replicas[2]), 3_600_000, 1 << 20, wallMillis::get);
+        coordinator = new Coordinator(view, new HybridClock(wallMillis::get, 60_000), hints, followUps, new ByteBudget(1 << 20));
     }
 
     private static Outcome now(CompletableFuture<Outcome> outcome) {

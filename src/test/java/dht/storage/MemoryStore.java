@@ -6,16 +6,18 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A store and hint log in memory, for socket- and disk-free tests: newest record wins, like
- * RocksStore. Its WAL syncs are counted, and can be slowed down or made to fail.
+ * A store, hint log and meta log in memory, for socket- and disk-free tests: newest record wins,
+ * like RocksStore. Its WAL syncs are counted, and can be slowed down or made to fail.
  */
-public final class MemoryStore implements Store, HintLog {
+public final class MemoryStore implements Store, HintLog, MetaLog {
     private final NavigableMap<byte[], Record> records = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final Map<String, byte[]> meta = new ConcurrentHashMap<>();
     private final NavigableMap<byte[], byte[]> hints = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
     private final AtomicLong writes = new AtomicLong();
     private final AtomicInteger syncs = new AtomicInteger();
@@ -115,6 +117,25 @@ public final class MemoryStore implements Store, HintLog {
     @Override
     public long diskBytes() {
         return 0;
+    }
+
+    @Override
+    public void compact() {
+    }
+
+    @Override
+    public byte[] meta(String name) {
+        return meta.get(name);
+    }
+
+    @Override
+    public void putMeta(String name, byte[] value) {
+        meta.put(name, value);
+    }
+
+    @Override
+    public void deleteMeta(String name) {
+        meta.remove(name);
     }
 
     @Override
