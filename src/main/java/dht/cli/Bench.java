@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -58,6 +59,8 @@ final class Bench {
         FLAGS.put("repair-diff", new String[] {"P", "anti-entropy under the load: the last node first misses the last write of a "
                 + "share P (0 to 1) of the keys (nodes run --hint-window-ms 1), then after a warm-up runs passes back to back "
                 + "until the load ends (repair.txt)"});
+        FLAGS.put("join-last", new String[] {"", "the last node is no member at first: the fill and the load go to the others, and "
+                + "after the warm-up it joins them under the load (--join); its handoff's records, bytes and rates go to join.txt"});
         FLAGS.put("lua", new String[] {"DIR", "where the wrk scripts are (default lua)"});
         FLAGS.put("out", new String[] {"DIR", "output directory (default profiling/<date>-<load>)"});
         FLAGS.put("help", new String[] {"", "print this help and exit"});
@@ -77,6 +80,7 @@ final class Bench {
     private final List<Process> nodes = new ArrayList<>();
     private final List<String> urls = new ArrayList<>();
     private final double[] peakHeap;
+    private final boolean joinLast;
 
     private Bench(Flags flags) throws UsageException, IOException {
         this.flags = flags;
@@ -91,6 +95,10 @@ final class Bench {
         this.out = Path.of(flags.string("out", "profiling/" + LocalDate.now() + "-" + load));
         this.scratch = Files.createTempDirectory("dht-bench");
         this.peakHeap = new double[flags.integer("nodes", 3, 1, 16)];
+        this.joinLast = flags.bool("join-last");
+        if (joinLast && peakHeap.length < 2) {
+            throw new UsageException("--join-last needs --nodes 2 or more");
+        }
         for (int port : Ports.free(peakHeap.length)) {
             urls.add("http://127.0.0.1:" + port);
         }
@@ -129,7 +137,7 @@ final class Bench {
         startNodes();
         log("filling " + keys + " keys");
         long started = System.nanoTime();
-        if (Fill.fill(urls, keys, valueSize, 64) != 0) {
+        if (Fill.fill(members(), keys, valueSize, 64) != 0) {
             throw new IOException("the fill failed; see the node logs in " + out);
         }
         String filled = String.format("filled in %.1f s", (System.nanoTime() - started) / 1e9);
@@ -148,6 +156,13 @@ final class Bench {
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds()));
             repair.start(loadStarted);
         }
+        JoinDuringLoad join = null;
+        if (joinLast) {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds()));
+            join = new JoinDuringLoad(new TreeSet<>(members()).first(), urls.get(0), out.resolve("join.txt"));
+            nodes.add(startNode(urls.size() - 1));
+            join.started(loadStarted);
+        }
         if (flags.bool("no-profiles")) {
             sampleHeapsWhile(wrk::isAlive);
         } else {
@@ -160,6 +175,9 @@ final class Bench {
         String cpu = cpuPerRequest(nodesCpu().minus(cpuBefore));
         if (repair != null) {
             repair.stop().forEach(Bench::log);
+        }
+        if (join != null) {
+            log(join.stop());
         }
         Files.write(out.resolve("metrics.txt"), get(urls.get(0) + "/metrics"));
         writeSettings(tool, filled, cpu);
@@ -253,7 +271,8 @@ final class Bench {
                 // Samples between safepoints too, so cpu profiles do not pile up at loop ends.
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
                 "-jar", flags.string("jar", Shell.ownJar()), "--port", Integer.toString(URI.create(urls.get(i)).getPort()),
-                "--self", urls.get(i), "--cluster", String.join(",", urls),
+                "--self", urls.get(i), joinLast && i == urls.size() - 1 ? "--join" : "--cluster",
+                joinLast && i == urls.size() - 1 ? urls.get(0) : String.join(",", members()),
                 "--data", scratch.resolve("node" + i).toString(), "--admin"));
         if (flags.has("repair-diff")) {
             command.addAll(List.of("--hint-window-ms", "1"));
@@ -265,14 +284,19 @@ final class Bench {
         return command;
     }
 
+    /** The nodes of the cluster at the start: all of them, or with {@code --join-last} all but the last. */
+    private List<String> members() {
+        return joinLast ? urls.subList(0, urls.size() - 1) : urls;
+    }
+
     private void startNodes() throws IOException, InterruptedException {
-        for (int i = 0; i < urls.size(); i++) {
+        for (int i = 0; i < members().size(); i++) {
             nodes.add(startNode(i));
         }
-        for (String url : urls) {
+        for (String url : members()) {
             awaitUp(url);
         }
-        log(urls.size() + " nodes up: " + String.join(" ", urls));
+        log(members().size() + " nodes up: " + String.join(" ", members()));
     }
 
     private Process startNode(int i) throws IOException {

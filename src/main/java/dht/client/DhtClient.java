@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -43,7 +44,9 @@ import java.util.regex.Pattern;
  * of times, for reads always and for writes only when the builder says so.
  *
  * <p>Its view of the members is read at start, on {@link #refresh}, and again in the background
- * when a member cannot be reached (at most once per {@link #DOWN_MILLIS}).
+ * when a member cannot be reached (at most once per {@link #DOWN_MILLIS}) and when a node's
+ * answer carries a newer membership epoch than the view's: members that join or leave are seen
+ * on the next answer after the change.
  */
 public final class DhtClient implements AutoCloseable {
     /** How long a member that could not be reached is passed over. */
@@ -54,6 +57,7 @@ public final class DhtClient implements AutoCloseable {
     private static final int SERVICE_UNAVAILABLE = 503;
     private static final Pattern URL = Pattern.compile("\"url\":\"([^\"]+)\"");
     private static final Pattern PARTITIONS = Pattern.compile("\"partitions\":(\\d+)");
+    private static final Pattern EPOCH = Pattern.compile("\"epoch\":(\\d+)");
 
     // fixed after construction
     private final List<String> seeds;
@@ -65,6 +69,8 @@ public final class DhtClient implements AutoCloseable {
 
     // any thread
     private volatile Ring ring;
+    private volatile long epoch;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
     private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> downUntil = new ConcurrentHashMap<>();
     private final AtomicLong lastRefreshMillis = new AtomicLong();
@@ -83,7 +89,7 @@ public final class DhtClient implements AutoCloseable {
                     .getBytes(StandardCharsets.US_ASCII);
             InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort());
             for (int i = 0; i < connections.length; i++) {
-                connections[i] = new PeerConnection(address, loop, MAX_ANSWER_BYTES);
+                connections[i] = new PeerConnection(address, loop, MAX_ANSWER_BYTES, true);
             }
         }
 
@@ -194,7 +200,10 @@ public final class DhtClient implements AutoCloseable {
                 continue;
             }
             if (status.status() == 200) {
-                ring = parse(new String(status.body(), StandardCharsets.UTF_8));
+                String text = new String(status.body(), StandardCharsets.UTF_8);
+                ring = parse(text);
+                Matcher epochOf = EPOCH.matcher(text);
+                epoch = epochOf.find() ? Long.parseLong(epochOf.group(1)) : 0;
                 lastRefreshMillis.set(System.currentTimeMillis());
                 return;
             }
@@ -318,7 +327,11 @@ public final class DhtClient implements AutoCloseable {
         CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
         member.connection().submit(new PeerConnection.Call(request, reply, System.nanoTime() + timeout.toNanos()));
         try {
-            return reply.get(timeout.toMillis() + DOWN_MILLIS, TimeUnit.MILLISECONDS);
+            PeerConnection.Reply answer = reply.get(timeout.toMillis() + DOWN_MILLIS, TimeUnit.MILLISECONDS);
+            if (answer.epoch() > epoch) {
+                refreshInBackground();
+            }
+            return answer;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TimeoutException) {
                 throw new DhtException(0, method + " " + target + " got no answer from " + member.uri + " in " + timeout);
@@ -329,6 +342,21 @@ public final class DhtClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DhtException(0, "interrupted");
+        }
+    }
+
+    /** Reads the view again on another thread, unless a read is under way: the members changed. */
+    private void refreshInBackground() {
+        if (refreshing.compareAndSet(false, true)) {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    refresh();
+                } catch (DhtException e) {
+                    // the next answer with the newer epoch tries again
+                } finally {
+                    refreshing.set(false);
+                }
+            });
         }
     }
 

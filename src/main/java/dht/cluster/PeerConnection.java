@@ -39,10 +39,11 @@ public final class PeerConnection {
     }
 
     /**
-     * A peer's answer: the status code, the body, and the seconds a {@code 503} asks to wait
-     * before a retry ({@code Retry-After}; -1 when it says nothing).
+     * A peer's answer: the status code, the body, the seconds a {@code 503} asks to wait before a
+     * retry ({@code Retry-After}; -1 when it says nothing), and the node's membership epoch on a
+     * client's connection (-1 when not read or not sent).
      */
-    public record Reply(int status, byte[] body, int retryAfterSeconds) {
+    public record Reply(int status, byte[] body, int retryAfterSeconds, long epoch) {
     }
 
     // fixed after construction
@@ -66,11 +67,16 @@ public final class PeerConnection {
     private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ReplyReader replies;
 
-    /** @param maxReplyBytes the largest reply body the peer may send */
+    /** A node's connection to a peer. @param maxReplyBytes the largest reply body the peer may send */
     public PeerConnection(InetSocketAddress address, PeerLoop loop, int maxReplyBytes) {
+        this(address, loop, maxReplyBytes, false);
+    }
+
+    /** @param epochs whether replies carry the node's membership epoch: a client's connection to a node */
+    public PeerConnection(InetSocketAddress address, PeerLoop loop, int maxReplyBytes, boolean epochs) {
         this.address = address;
         this.loop = loop;
-        this.replies = new ReplyReader(address.toString(), maxReplyBytes, loop.replyBudget());
+        this.replies = new ReplyReader(address.toString(), maxReplyBytes, loop.replyBudget(), epochs);
         loop.add(this);
     }
 

@@ -3,6 +3,7 @@ package dht.cluster;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Reads pipelined HTTP/1.1 replies from a peer's bytes as they arrive: a status line, headers
@@ -21,17 +22,21 @@ final class ReplyReader {
     static final int DROPPED = 0;
     private static final byte[] CONTENT_LENGTH = "\r\ncontent-length:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RETRY_AFTER = "\r\nretry-after:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EPOCH = ("\r\n" + ReplicaProtocol.EPOCH_HEADER.toLowerCase(Locale.ROOT) + ":")
+            .getBytes(StandardCharsets.US_ASCII);
     private static final int SERVICE_UNAVAILABLE = 503;
 
     // fixed after construction
     private final String peer;
     private final int maxBodyBytes;
     private final ByteBudget budget;
+    private final boolean epochs;
     private final byte[] head = new byte[MAX_HEAD_BYTES];
 
     private int headLength;
     private int status;
     private int retryAfterSeconds;
+    private long epoch;
     private byte[] body;
     private int bodyRead;
     private long skipping = -1; // bytes of a dropped body still to read past; -1: none
@@ -39,11 +44,13 @@ final class ReplyReader {
     /**
      * @param maxBodyBytes the largest body a reply may have
      * @param budget what bodies being read are held against, shared by every connection of the node
+     * @param epochs whether to read the membership epoch that nodes' answers to clients carry
      */
-    ReplyReader(String peer, int maxBodyBytes, ByteBudget budget) {
+    ReplyReader(String peer, int maxBodyBytes, ByteBudget budget, boolean epochs) {
         this.peer = peer;
         this.maxBodyBytes = maxBodyBytes;
         this.budget = budget;
+        this.epochs = epochs;
     }
 
     /** The next complete reply, its bytes taken from {@code in}; null when {@code in} holds no more of one. */
@@ -59,7 +66,7 @@ final class ReplyReader {
                 return null;
             }
             skipping = -1;
-            return new PeerConnection.Reply(DROPPED, new byte[0], -1);
+            return new PeerConnection.Reply(DROPPED, new byte[0], -1, -1);
         }
         int take = Math.min(in.remaining(), body.length - bodyRead);
         in.get(body, bodyRead, take);
@@ -67,7 +74,7 @@ final class ReplyReader {
         if (bodyRead < body.length) {
             return null;
         }
-        PeerConnection.Reply reply = new PeerConnection.Reply(status, body, retryAfterSeconds);
+        PeerConnection.Reply reply = new PeerConnection.Reply(status, body, retryAfterSeconds, epoch);
         budget.release(body.length);
         body = null;
         return reply;
@@ -93,7 +100,8 @@ final class ReplyReader {
             if (headLength >= 4 && head[headLength - 1] == '\n' && head[headLength - 2] == '\r'
                     && head[headLength - 3] == '\n' && head[headLength - 4] == '\r') {
                 status = parseStatus();
-                retryAfterSeconds = status == SERVICE_UNAVAILABLE ? retryAfter() : -1;
+                retryAfterSeconds = status == SERVICE_UNAVAILABLE ? number(RETRY_AFTER, 6) : -1;
+                epoch = epochs ? number(EPOCH, 9) : -1;
                 int length = contentLength();
                 headLength = 0;
                 if (!budget.tryReserve(length)) {
@@ -120,21 +128,21 @@ final class ReplyReader {
         return b >= '0' && b <= '9';
     }
 
-    /** The Retry-After header's seconds, or -1 when it is absent or not a small number. */
-    private int retryAfter() {
-        int at = headerValue(RETRY_AFTER);
+    /** A header's value of at most {@code maxDigits} digits (Retry-After, the epoch), or -1 when it is absent or no number. */
+    private int number(byte[] header, int maxDigits) {
+        int at = headerValue(header);
         if (at < 0) {
             return -1;
         }
         while (at < headLength && head[at] == ' ') {
             at++;
         }
-        int seconds = 0;
+        long value = 0;
         int digits = 0;
-        for (; at < headLength && digit(head[at]) && digits < 6; at++, digits++) {
-            seconds = seconds * 10 + head[at] - '0';
+        for (; at < headLength && digit(head[at]) && digits < maxDigits; at++, digits++) {
+            value = value * 10 + head[at] - '0';
         }
-        return digits == 0 ? -1 : seconds;
+        return digits == 0 || value > Integer.MAX_VALUE ? -1 : (int) value;
     }
 
     /** The Content-Length header's value, read from the head's bytes: every reply passes here. */

@@ -2,6 +2,7 @@ package dht.coordinator;
 
 import dht.cluster.HandoffPlan;
 import dht.cluster.Membership;
+import dht.cluster.ReplicaProtocol;
 import dht.cluster.Ring;
 import dht.cluster.Transition;
 
@@ -36,6 +37,7 @@ public final class Placement {
     private final Replica[] nextReplicas;
     private final boolean readsNext;
     private final int replicas;
+    private final String epochHeader;
 
     /** Writes begun under this placement that have not settled. */
     final LongAdder writes = new LongAdder();
@@ -53,6 +55,7 @@ public final class Placement {
         this.nextReplicas = next == null ? null : replicas(next, replicaOf);
         this.readsNext = next != null && membership.transition().phase() == Transition.Phase.READ_NEW;
         this.replicas = membership.replicas();
+        this.epochHeader = ReplicaProtocol.EPOCH_HEADER + ": " + membership.epoch();
     }
 
     /**
@@ -90,6 +93,11 @@ public final class Placement {
 
     public long epoch() {
         return membership.epoch();
+    }
+
+    /** The header that tells a client the epoch, so that it reads the members again when it changed. */
+    public String epochHeader() {
+        return epochHeader;
     }
 
     /** The ring of the members. */

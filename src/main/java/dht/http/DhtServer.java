@@ -8,6 +8,7 @@ import dht.cluster.Threads;
 import dht.coordinator.AntiEntropy;
 import dht.coordinator.Coordinator;
 import dht.coordinator.HybridClock;
+import dht.coordinator.Outcome;
 import dht.coordinator.Replica;
 import dht.coordinator.Replication;
 import dht.coordinator.SharedRecords;
@@ -207,15 +208,22 @@ public final class DhtServer extends HttpServer {
         byte[] key = QueryParams.id(request.getURI());
         Replication replication = replication(request.getURI());
         switch (method) {
-            case Request.METHOD_GET -> dispatch(session, () -> coordinator.get(key, replication).thenApply(Responses::of));
+            case Request.METHOD_GET -> dispatch(session, () -> coordinator.get(key, replication).thenApply(this::answer));
             case Request.METHOD_PUT -> {
                 Integer ttl = ttlSeconds(request.getURI());
                 byte[] value = body(request, maxValueBytes);
                 dispatch(session, () -> (ttl == null ? coordinator.put(key, value, replication)
-                        : coordinator.put(key, value, ttl * 1000L, replication)).thenApply(Responses::of));
+                        : coordinator.put(key, value, ttl * 1000L, replication)).thenApply(this::answer));
             }
-            default -> dispatch(session, () -> coordinator.delete(key, replication).thenApply(Responses::of));
+            default -> dispatch(session, () -> coordinator.delete(key, replication).thenApply(this::answer));
         }
+    }
+
+    /** A client's answer, with the membership epoch, by which a ring-aware client knows to read the members again. */
+    private Response answer(Outcome outcome) {
+        Response response = Responses.of(outcome);
+        response.addHeader(membership.view().placement().epochHeader());
+        return response;
     }
 
     private static Integer ttlSeconds(String uri) throws BadRequest {

@@ -1,11 +1,13 @@
 package dht.cli;
 
+import dht.client.DhtClient;
 import dht.cluster.Ring;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,14 +43,23 @@ class MembershipIT {
             List<String> three = nodes.urls.subList(0, 3);
             assertEquals(0, Fill.fill(three, KEYS, 100, 16));
             Map<String, String> acknowledged;
-            try (RollingLoad load = new RollingLoad(three, 4)) {
+            try (RollingLoad load = new RollingLoad(three, 4); DhtClient client = DhtClient.builder(three.get(0)).build()) {
                 load.awaitProgress(200);
                 nodes.join(3, 1);
                 awaitDone(nodes.urls.get(0), 4);
+                double before = TestCluster.metric(nodes.urls.get(3), "dht_requests_total{operation=\"put\",status=\"201\"}");
+                Map<String, String> clientWrites = new HashMap<>();
+                for (int i = 0; i < 200; i++) {
+                    client.put("client-" + i, "c".getBytes(StandardCharsets.UTF_8));
+                    clientWrites.put("client-" + i, "c");
+                }
+                assertTrue(TestCluster.metric(nodes.urls.get(3), "dht_requests_total{operation=\"put\",status=\"201\"}")
+                        > (Double.isNaN(before) ? 0 : before), "the ring-aware client saw the new epoch and sends to the new member");
                 load.awaitProgress(200);
                 load.close();
                 assertEquals(List.of(), load.failures(), "no request failed during the join");
-                acknowledged = load.acknowledged();
+                acknowledged = new HashMap<>(load.acknowledged());
+                acknowledged.putAll(clientWrites);
             }
             assertEveryWriteReadable(nodes.urls, acknowledged);
             assertShares(nodes.urls.get(2), nodes.urls, 0.25);
@@ -59,6 +70,36 @@ class MembershipIT {
             }
             assertTrue(TestCluster.metric(nodes.urls.get(3), "dht_handoff_records_total") >= KEYS * 0.7,
                     "the new member got its three quarters of the keys");
+            Ring ring = new Ring(nodes.urls, Ring.DEFAULT_PARTITIONS);
+            for (String url : nodes.urls) {
+                long replicated = keys(acknowledged).stream().filter(key -> replicates(ring, url, key)).count();
+                assertTrue(TestCluster.eventually(30_000, () -> localKeys(url).size() == replicated),
+                        url + " holds just the keys it replicates once its cleanup is done: " + localKeys(url).size()
+                                + " for " + replicated);
+            }
+            nodes.stop(0);
+            nodes.start(0);
+            assertTrue(nodes.output("node0").contains("wins over --cluster"), "a restart says the stored membership wins");
+            awaitDone(nodes.urls.get(0), 4);
+        }
+    }
+
+    @Test
+    void theCoordinatorKilledMidChange_drivesItToItsEndWhenRestarted() throws Exception {
+        try (NodeProcesses nodes = new NodeProcesses(4, "--stream-mb-per-s", "1")) {
+            nodes.firstMembers(3);
+            nodes.startAll();
+            assertEquals(0, Fill.fill(nodes.urls.subList(0, 3), 20_000, 256, 32));
+            nodes.join(3, 0);
+            String driver = coordinator(nodes.urls.subList(0, 3));
+            int index = nodes.urls.indexOf(driver);
+            assertTrue(TestCluster.eventually(60_000, () -> streamedShare(driver, 20_000) > 0.1));
+            nodes.kill(index);
+            nodes.start(index);
+            awaitDone(driver, 4);
+            for (String url : nodes.urls) {
+                assertTrue(TestCluster.eventually(10_000, () -> epoch(url) == 5), url + " holds the new member set");
+            }
         }
     }
 
@@ -109,12 +150,7 @@ class MembershipIT {
             List<String> missing = new ArrayList<>();
             Set<String> held = new HashSet<>(localKeys(nodes.urls.get(3)));
             for (int i = 0; i < 30_000; i++) {
-                byte[] key = ("k" + i).getBytes(StandardCharsets.UTF_8);
-                boolean replica = false;
-                for (int member : ring.preferenceList(key, 3)) {
-                    replica |= ring.members().get(member).equals(nodes.urls.get(3));
-                }
-                if (replica && !held.contains("k" + i)) {
+                if (replicates(ring, nodes.urls.get(3), "k" + i) && !held.contains("k" + i)) {
                     missing.add("k" + i);
                 }
             }
@@ -300,6 +336,15 @@ class MembershipIT {
         }
         assertEquals(Map.of(), failures, "every acknowledged write reads back through every member");
         assertTrue(acknowledged.size() > 100, "the load wrote during the change: " + acknowledged.size());
+    }
+
+    private static boolean replicates(Ring ring, String url, String key) {
+        for (int member : ring.preferenceList(key.getBytes(StandardCharsets.UTF_8), 3)) {
+            if (ring.members().get(member).equals(url)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The keys of the node's own records, from its local range read. */

@@ -54,6 +54,10 @@ class TokensIT {
         String profile = cluster.urls.get(0) + "/v0/admin/profile?duration=1";
         assertEquals(403, status("GET", profile, "writer"), "loopback alone no longer opens the admin endpoints");
         assertEquals(200, status("GET", profile, "boss"));
+        String leave = cluster.urls.get(0) + "/v0/admin/leave?url=http://127.0.0.1:1";
+        assertEquals(403, status("POST", leave, "writer"), "membership changes need the admin role");
+        assertEquals(400, status("POST", leave, "boss"), "past the role check: that URL is no member");
+        assertEquals(200, status("GET", cluster.urls.get(0) + "/v0/cluster", "reader"));
     }
 
     @Test

@@ -18,7 +18,7 @@ class ReplyReaderFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void replies_areReadOrRefused(FuzzedDataProvider data) {
-        ReplyReader reader = new ReplyReader("fuzz", MAX_BODY_BYTES, new ByteBudget(MAX_BODY_BYTES));
+        ReplyReader reader = new ReplyReader("fuzz", MAX_BODY_BYTES, new ByteBudget(MAX_BODY_BYTES), true);
         try {
             while (data.remainingBytes() > 0) {
                 ByteBuffer piece = ByteBuffer.wrap(data.consumeBytes(data.consumeInt(1, 512)));
