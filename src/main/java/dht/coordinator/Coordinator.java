@@ -111,8 +111,9 @@ public final class Coordinator {
 
     /**
      * Every member's records from {@code start} (inclusive) to {@code end} (exclusive; null: to the
-     * last key), merged: each key once, with its newest record, tombstones included. Blocks the
-     * calling thread while peers stream.
+     * last key), merged: each key once, with its newest record, tombstones included; from each
+     * member only the keys it replicates ({@link ReplicaRecords}). Blocks the calling thread while
+     * peers stream.
      *
      * <p>A member out of reach is left out as long as the rest still hold every key's last write:
      * a write acknowledged by a quorum of the replication factor is on at least that many
@@ -141,7 +142,7 @@ public final class Coordinator {
                 continue;
             }
             try {
-                sources.add(member.range(start, end).join());
+                sources.add(new ReplicaRecords(member.range(start, end).join(), member, placement));
             } catch (RuntimeException e) {
                 unreachable++;
                 cause = FanOut.unwrap(e).getMessage();

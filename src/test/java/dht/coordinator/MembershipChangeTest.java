@@ -161,6 +161,31 @@ class MembershipChangeTest {
     }
 
     @Test
+    void aRangeMergesOnlyReplicasCopies_notWhatAMemberHoldsOfKeysItNoLongerReplicates() throws Exception {
+        adopt(new Membership(2, 3, URLS, null));
+        Ring ring = new Ring(URLS, PARTITIONS);
+        byte[] notOnA = null;
+        for (int i = 0; notOnA == null; i++) {
+            byte[] key = ("k" + i).getBytes(StandardCharsets.UTF_8);
+            boolean onA = false;
+            for (int member : ring.preferenceList(key, 3)) {
+                onA |= member == 0;
+            }
+            notOnA = onA ? null : key;
+        }
+        stores[0].put(notOnA, Record.live(HybridClock.versionAt(wallMillis.get()), bytes("left behind")));
+        try (dht.storage.RecordCursor range = coordinator.range(new byte[] {0}, null)) {
+            assertFalse(range.next(), "a's copy of a key it does not replicate is left out");
+        }
+        int holder = ring.preferenceList(notOnA, 1)[0];
+        stores[holder].put(notOnA, Record.live(HybridClock.versionAt(wallMillis.get()), bytes("replica")));
+        try (dht.storage.RecordCursor range = coordinator.range(new byte[] {0}, null)) {
+            assertTrue(range.next());
+            assertEquals("replica", new String(range.record().value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void aNewerMembershipIsFetchedOnce_anOlderOneIsIgnored() throws Exception {
         List<Membership> heard = new ArrayList<>();
         Membership newer = phase(Transition.Phase.STREAMING);
