@@ -168,7 +168,7 @@ final class Node implements AutoCloseable {
             cleanup = new Cleanup(wrapped, store, local, view, self, tuning.streamBytesPerSecond());
             driver = new TransitionDriver(self, view, handoff, calls(peers), wallMillis);
             joiner = new Joiner(self, view, (coordinatorUrl, url) -> peers.get(coordinatorUrl).change("join", url));
-            view.listen(new OnChange(peers, handoff, cleanup, driver, ledger));
+            view.listen(new OnChange(peers, remotes, handoff, cleanup, driver, ledger));
             WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
             BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
             Connections connections = new Connections(tuning.maxConnections(), tuning.bodyMemoryBytes(),
@@ -286,8 +286,8 @@ final class Node implements AutoCloseable {
     }
 
     /** What a node does as it adopts a membership: its calls carry the new epoch, and a change's parts start or end. */
-    private record OnChange(Peers peers, Handoff handoff, Cleanup cleanup, TransitionDriver driver, RepairLedger ledger)
-            implements ClusterView.Listener {
+    private record OnChange(Peers peers, Map<String, Replica> remotes, Handoff handoff, Cleanup cleanup,
+                            TransitionDriver driver, RepairLedger ledger) implements ClusterView.Listener {
         @Override
         public void adopted(Placement before, Placement now) {
             peers.epoch(now.epoch());
@@ -297,6 +297,7 @@ final class Node implements AutoCloseable {
                 ledger.clear();
                 handoff.forget(before.membership());
                 peers.retain(now.membership().everyone());
+                remotes.keySet().retainAll(now.membership().everyone());
                 cleanup.schedule();
             }
         }

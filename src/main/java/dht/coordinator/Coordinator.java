@@ -2,6 +2,7 @@ package dht.coordinator;
 
 import dht.cluster.ByteBudget;
 import dht.cluster.PeerException;
+import dht.storage.FilteredCursor;
 import dht.storage.Record;
 import dht.storage.RecordCursor;
 
@@ -112,8 +113,10 @@ public final class Coordinator {
     /**
      * Every member's records from {@code start} (inclusive) to {@code end} (exclusive; null: to the
      * last key), merged: each key once, with its newest record, tombstones included; from each
-     * member only the keys it replicates ({@link ReplicaRecords}). Blocks the calling thread while
-     * peers stream.
+     * member only the keys it replicates. A copy on a member that no longer replicates a key (a
+     * hint or a read repair that arrived after a membership change's cleanup) is kept current by
+     * nothing: it could be older than a delete whose tombstone was purged, and would bring the key
+     * back. Blocks the calling thread while peers stream.
      *
      * <p>A member out of reach is left out as long as the rest still hold every key's last write:
      * a write acknowledged by a quorum of the replication factor is on at least that many
@@ -142,7 +145,7 @@ public final class Coordinator {
                 continue;
             }
             try {
-                sources.add(new ReplicaRecords(member.range(start, end).join(), member, placement));
+                sources.add(new FilteredCursor(member.range(start, end).join(), (key, record) -> replicates(placement, member, key)));
             } catch (RuntimeException e) {
                 unreachable++;
                 cause = FanOut.unwrap(e).getMessage();
@@ -154,6 +157,16 @@ public final class Coordinator {
                     unreachable + " members out of reach: " + cause));
         }
         return new RangeMerge(sources);
+    }
+
+    /** Whether the member is one of the key's replicas, in either ring during a change. */
+    private static boolean replicates(Placement placement, Replica member, byte[] key) {
+        for (Replica replica : placement.writeReplicas(key, placement.replicationFactor())) {
+            if (replica == member) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void settle(CompletableFuture<Outcome> result, Quorum.Decision decision,

@@ -4,6 +4,7 @@ import dht.cluster.HandoffPlan;
 import dht.cluster.ReplicaProtocol;
 import dht.cluster.Ring;
 import dht.cluster.Transition;
+import dht.storage.FilteredCursor;
 import dht.storage.Record;
 import dht.storage.RecordCursor;
 import dht.storage.Store;
@@ -48,53 +49,43 @@ public final class HandoffSource {
         int held = Math.max(1, placement.plan().heldArcs(self));
         long estimate = store.estimatedKeys() * stream.arcCount() / held;
         byte[] start = after == null ? FIRST_KEY : Arrays.copyOf(after, after.length + 1); // the first key after it
-        return new Filtered(store.range(start, null), placement.ring(), stream, estimate);
+        Ring ring = placement.ring();
+        return new Estimated(new FilteredCursor(store.range(start, null), (key, record) -> stream.arcs().get(ring.arcOf(key))),
+                estimate);
     }
 
-    /** The store's records of the stream's arcs, after one leading estimate entry. */
-    private static final class Filtered implements RecordCursor {
-        private final RecordCursor all;
-        private final Ring ring;
-        private final HandoffPlan.Stream stream;
+    /** A cursor's entries after one leading entry that estimates how many there are. */
+    private static final class Estimated implements RecordCursor {
+        private final RecordCursor records;
         private final Record estimate;
         private boolean started;
         private boolean onEstimate;
 
-        Filtered(RecordCursor all, Ring ring, HandoffPlan.Stream stream, long estimatedKeys) {
-            this.all = all;
-            this.ring = ring;
-            this.stream = stream;
+        Estimated(RecordCursor records, long estimatedKeys) {
+            this.records = records;
             this.estimate = ReplicaProtocol.handoffEstimate(estimatedKeys);
         }
 
         @Override
         public boolean next() {
             onEstimate = !started;
-            if (!started) {
-                started = true;
-                return true;
-            }
-            while (all.next()) {
-                if (stream.arcs().get(ring.arcOf(all.key()))) {
-                    return true;
-                }
-            }
-            return false;
+            started = true;
+            return onEstimate || records.next();
         }
 
         @Override
         public byte[] key() {
-            return onEstimate ? FIRST_KEY : all.key();
+            return onEstimate ? FIRST_KEY : records.key();
         }
 
         @Override
         public Record record() {
-            return onEstimate ? estimate : all.record();
+            return onEstimate ? estimate : records.record();
         }
 
         @Override
         public void close() {
-            all.close();
+            records.close();
         }
     }
 }

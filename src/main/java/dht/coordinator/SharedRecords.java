@@ -1,6 +1,7 @@
 package dht.coordinator;
 
 import dht.cluster.Ring;
+import dht.storage.FilteredCursor;
 import dht.storage.Record;
 import dht.storage.RecordCodec;
 import dht.storage.RecordCursor;
@@ -112,36 +113,11 @@ public final class SharedRecords implements RepairSource {
         member(memberUrl);
         Holders holders = holders();
         int member = holders.ring().members().indexOf(memberUrl);
-        RecordCursor all = store.range(FIRST_KEY, null);
         Throttle throttle = new Throttle(bytesPerSecond, System.nanoTime());
-        return new RecordCursor() {
-            @Override
-            public boolean next() {
-                while (all.next()) {
-                    byte[] key = all.key();
-                    throttle.pace(sizeOf(key, all.record()));
-                    if (leaves.contains(MerkleTree.leafOf(key)) && holders.shares(key, member)) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-
-            @Override
-            public byte[] key() {
-                return all.key();
-            }
-
-            @Override
-            public Record record() {
-                return all.record();
-            }
-
-            @Override
-            public void close() {
-                all.close();
-            }
-        };
+        return new FilteredCursor(store.range(FIRST_KEY, null), (key, record) -> {
+            throttle.pace(sizeOf(key, record));
+            return leaves.contains(MerkleTree.leafOf(key)) && holders.shares(key, member);
+        });
     }
 
     private MerkleTree build(String memberUrl) {
