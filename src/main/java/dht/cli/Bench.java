@@ -38,7 +38,9 @@ final class Bench {
     private static final List<String> LOADS = List.of("put", "get", "mixed", "delete");
     private static final String[] EVENTS = {"cpu", "alloc", "lock"};
     private static final Pattern HEAP_USED = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"} (\\S+)$");
-    private static final Pattern REQUESTS = Pattern.compile("(?m)^\\s*(\\d+) requests in ");
+    private static final long HEAP_SAMPLE_MILLIS = 5000;
+    /** The highest rate wrk2 is asked for. */
+    private static final int MAX_RATE = 10_000_000;
 
     static {
         FLAGS.put("load", new String[] {"NAME", "put, get, mixed or delete: the script lua/NAME.lua (default put)"});
@@ -61,6 +63,11 @@ final class Bench {
                 + "until the load ends (repair.txt)"});
         FLAGS.put("join-last", new String[] {"", "the last node is no member at first: the fill and the load go to the others, and "
                 + "after the warm-up it joins them under the load (--join); its handoff's records, bytes and rates go to join.txt"});
+        FLAGS.put("find-knee", new String[] {"", "instead of one run: after a warm-up run at --start-rate, climb wrk2's rate from it "
+                + "by --rate-step, a run of --duration each, until p99 passes 10 ms, an error comes or the rate is not served; "
+                + "confirm the highest that held with three runs; knee.txt and knee.png"});
+        FLAGS.put("start-rate", new String[] {"N", "--find-knee: the first rate (default 1000)"});
+        FLAGS.put("rate-step", new String[] {"N", "--find-knee: the step between rates (default 1000)"});
         FLAGS.put("lua", new String[] {"DIR", "where the wrk scripts are (default lua)"});
         FLAGS.put("out", new String[] {"DIR", "output directory (default profiling/<date>-<load>)"});
         FLAGS.put("help", new String[] {"", "print this help and exit"});
@@ -81,6 +88,7 @@ final class Bench {
     private final List<String> urls = new ArrayList<>();
     private final double[] peakHeap;
     private final boolean joinLast;
+    private int kneeRuns;
 
     private Bench(Flags flags) throws UsageException, IOException {
         this.flags = flags;
@@ -133,7 +141,10 @@ final class Bench {
 
     private int measure() throws IOException, InterruptedException, UsageException {
         Files.createDirectories(out);
-        List<String> tool = loadCommand();
+        List<String> tool = loadCommand(flags.integer("rate", 5000, 1, MAX_RATE));
+        if (flags.bool("find-knee") && !tool.get(0).equals("wrk2")) {
+            throw new UsageException("--find-knee needs wrk2 on the PATH: plain wrk cannot hold a rate");
+        }
         startNodes();
         log("filling " + keys + " keys");
         long started = System.nanoTime();
@@ -141,6 +152,9 @@ final class Bench {
             throw new IOException("the fill failed; see the node logs in " + out);
         }
         String filled = String.format("filled in %.1f s", (System.nanoTime() - started) / 1e9);
+        if (flags.bool("find-knee")) {
+            return findKnee(filled);
+        }
         RepairPasses repair = null;
         if (flags.has("repair-diff")) {
             missWrites(flags.fraction("repair-diff"));
@@ -149,7 +163,7 @@ final class Bench {
         log("running " + String.join(" ", tool));
         ProcessBuilder builder = new ProcessBuilder(tool).redirectErrorStream(true).redirectOutput(out.resolve("wrk.txt").toFile());
         builder.environment().putAll(scriptEnvironment());
-        Duration cpuBefore = nodesCpu();
+        List<Duration> cpuBefore = nodeCpus();
         long loadStarted = System.nanoTime();
         Process wrk = builder.start();
         if (repair != null) {
@@ -172,7 +186,7 @@ final class Bench {
             wrk.destroyForcibly();
             throw new IOException(tool.get(0) + " did not finish");
         }
-        String cpu = cpuPerRequest(nodesCpu().minus(cpuBefore));
+        String cpu = cpuPerRequest(cpuBefore, WrkOutput.parse(Files.readString(out.resolve("wrk.txt"))).requests());
         if (repair != null) {
             repair.stop().forEach(Bench::log);
         }
@@ -185,6 +199,67 @@ final class Bench {
         log(cpu);
         log("wrote " + out.toAbsolutePath());
         return wrk.exitValue();
+    }
+
+    /** The --find-knee ladder, after the fill; its report and chart go to the output directory. */
+    private int findKnee(String filled) throws IOException, InterruptedException, UsageException {
+        int start = flags.integer("start-rate", 1000, 1, MAX_RATE);
+        int step = flags.integer("rate-step", 1000, 1, MAX_RATE);
+        scriptEnvironment(); // the flags it reads were checked before the fill
+        log("warming up at " + start + " req/s for " + duration + " s: the fill's compactions settle, the JIT warms");
+        step(start);
+        KneeFinder finder = new KneeFinder(rate -> {
+            try {
+                return step(rate);
+            } catch (UsageException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }, start, step, MAX_RATE);
+        int knee = finder.find();
+        StringBuilder report = new StringBuilder("knee of the ").append(load).append(" load: ")
+                .append(knee == 0 ? "none: the first rate did not hold three times" : knee + " req/s held four runs")
+                .append(" (p99 within ").append((int) KneeFinder.MAX_P99_MILLIS).append(" ms, no error, the rate served)\n")
+                .append(filled).append("; ").append(duration).append(" s a run\n\n")
+                .append("run           offered   served    p50 ms    p99 ms   errors   node CPU per request (us)\n");
+        int run = 1;
+        for (KneeFinder.Step s : finder.climb()) {
+            report.append(row("climb " + run++, s));
+        }
+        run = 1;
+        for (KneeFinder.Step s : finder.confirmations()) {
+            report.append(row("confirm " + run++, s));
+        }
+        Files.writeString(out.resolve("knee.txt"), report);
+        KneeChart.write(out.resolve("knee.png"), "dht " + load + ", " + urls.size() + " nodes", finder.climb());
+        System.out.print(report);
+        log("wrote " + out.toAbsolutePath());
+        return knee == 0 ? 1 : 0;
+    }
+
+    private static String row(String name, KneeFinder.Step s) {
+        return String.format("%-12s %8d %8.0f %9.2f %9.2f %8d   %.1f%s%n", name, s.rate(), s.served(), s.p50Millis(),
+                s.p99Millis(), s.errors(), s.cpuMicrosPerRequest(), s.held() ? "" : "   missed the bar");
+    }
+
+    /** One run of the ladder at a rate, its wrk2 output kept as knee-RATE-N.txt. */
+    private KneeFinder.Step step(int rate) throws IOException, InterruptedException, UsageException {
+        List<String> tool = loadCommand(rate);
+        Path output = out.resolve("knee-" + rate + "-" + (++kneeRuns) + ".txt");
+        ProcessBuilder builder = new ProcessBuilder(tool).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(scriptEnvironment());
+        List<Duration> before = nodeCpus();
+        Process wrk = builder.start();
+        sampleHeapsWhile(wrk::isAlive);
+        if (!wrk.waitFor(duration + 60L, TimeUnit.SECONDS)) {
+            wrk.destroyForcibly();
+            throw new IOException(tool.get(0) + " did not finish");
+        }
+        WrkOutput result = WrkOutput.parse(Files.readString(output));
+        Duration cpu = total(nodeCpus()).minus(total(before));
+        KneeFinder.Step step = new KneeFinder.Step(rate, result.perSecond(), result.p50Millis(), result.p99Millis(),
+                result.errors(), result.requests() == 0 ? 0 : cpu.toNanos() / 1e3 / result.requests());
+        log(row(rate + " req/s", step).strip());
+        return step;
     }
 
     private int warmupSeconds() {
@@ -211,25 +286,35 @@ final class Bench {
         awaitUp(urls.get(last));
     }
 
-    /** CPU time used so far by every node process, user and system. */
-    private Duration nodesCpu() {
-        Duration total = Duration.ZERO;
+    /** CPU time used so far by each node process, user and system (from /proc, through the JDK). */
+    private List<Duration> nodeCpus() {
+        List<Duration> cpus = new ArrayList<>();
         for (Process node : nodes) {
-            total = total.plus(node.toHandle().info().totalCpuDuration().orElse(Duration.ZERO));
+            cpus.add(node.toHandle().info().totalCpuDuration().orElse(Duration.ZERO));
         }
-        return total;
+        return cpus;
+    }
+
+    private static Duration total(List<Duration> cpus) {
+        return cpus.stream().reduce(Duration.ZERO, Duration::plus);
     }
 
     /** The nodes' CPU time during the load, in all and per request that wrk counted. */
-    private String cpuPerRequest(Duration cpu) throws IOException {
-        Matcher matcher = REQUESTS.matcher(Files.readString(out.resolve("wrk.txt")));
-        long requests = matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
-        return String.format("node CPU during the load: %.1f s for %d requests, %.1f us per request",
-                cpu.toNanos() / 1e9, requests, requests == 0 ? 0 : cpu.toNanos() / 1e3 / requests);
+    /** The nodes' CPU time during the load, in all and per request that wrk counted, and each node's. */
+    private String cpuPerRequest(List<Duration> before, long requests) {
+        List<Duration> after = nodeCpus();
+        Duration cpu = total(after).minus(total(before));
+        StringBuilder text = new StringBuilder(String.format("node CPU during the load: %.1f s for %d requests, %.1f us per request",
+                cpu.toNanos() / 1e9, requests, requests == 0 ? 0 : cpu.toNanos() / 1e3 / requests));
+        for (int i = 0; i < after.size(); i++) {
+            Duration node = after.get(i).minus(i < before.size() ? before.get(i) : Duration.ZERO);
+            text.append(i == 0 ? "; per node: " : ", ").append(String.format("%.1f", requests == 0 ? 0 : node.toNanos() / 1e3 / requests));
+        }
+        return text.append(" us").toString();
     }
 
     /** wrk2 when it is on the PATH, at the rate; plain wrk otherwise, closed-loop. */
-    private List<String> loadCommand() throws UsageException {
+    private List<String> loadCommand(int rate) throws UsageException {
         String script = Path.of(flags.string("lua", "lua"), load + ".lua").toString();
         if (!Files.isReadable(Path.of(script))) {
             throw new UsageException("no script " + script + "; run from the repository root or pass --lua");
@@ -242,7 +327,7 @@ final class Bench {
                 "-t" + threads, "-c" + flags.integer("connections", 64, 1, 10_000),
                 "-d" + duration + "s", "--latency", "-s", script));
         if (wrk2) {
-            command.add(1, "-R" + flags.integer("rate", 5000, 1, 10_000_000));
+            command.add(1, "-R" + rate);
         }
         // The first node takes every request, like a client with one endpoint; it coordinates the rest.
         command.add(urls.get(0));
@@ -316,7 +401,7 @@ final class Bench {
 
     /**
      * After a tenth of the load for warm-up, records the three flamegraphs one after another,
-     * splitting the rest of the run between them, and samples every node's heap each second.
+     * splitting the rest of the run between them, and samples every node's heap every 5 s.
      */
     private void profile(Process wrk) throws IOException, InterruptedException {
         int warmup = warmupSeconds();
@@ -341,10 +426,19 @@ final class Bench {
         }
     }
 
+    /**
+     * Samples every node's heap every {@link #HEAP_SAMPLE_MILLIS} while the condition holds. A
+     * scrape of {@code /metrics} takes a node's selector for milliseconds (10 ms on a cold JVM,
+     * measured with curl), so sampling each second would put the bench's own stalls into the p99.
+     */
     private void sampleHeapsWhile(BooleanSupplier condition) throws InterruptedException {
+        long next = 0;
         while (condition.getAsBoolean()) {
-            sampleHeaps();
-            Thread.sleep(1000);
+            if (System.nanoTime() >= next) {
+                sampleHeaps();
+                next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HEAP_SAMPLE_MILLIS);
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -379,7 +473,7 @@ final class Bench {
                 .append(flags.bool("no-profiles") ? "profiles: none\n"
                         : "profiles: node 0, cpu then alloc then lock, after a warm-up, through /v0/admin/profile\n")
                 .append(cpu).append('\n')
-                .append("peak heap used per node (MiB, sampled each second):");
+                .append("peak heap used per node (MiB, sampled every 5 s):");
         for (double peak : peakHeap) {
             text.append(' ').append(String.format("%.1f", peak / (1 << 20)));
         }
