@@ -5,9 +5,6 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import javax.imageio.ImageIO;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,13 +30,7 @@ final class KneeChart {
         cpu.addSeries("CPU per request", rates, climb.stream().map(KneeFinder.Step::cpuMicrosPerRequest).toList())
                 .setMarker(SeriesMarkers.CIRCLE);
         cpu.getStyler().setYAxisMin(0.0);
-        BufferedImage image = new BufferedImage(WIDTH, 2 * HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = image.createGraphics();
-        latency.paint(graphics, WIDTH, HEIGHT);
-        graphics.translate(0, HEIGHT);
-        cpu.paint(graphics, WIDTH, HEIGHT);
-        graphics.dispose();
-        ImageIO.write(image, "png", file.toFile());
+        StackedCharts.write(file, WIDTH, HEIGHT, latency, cpu);
     }
 
     private static XYChart chart(String title, String unit) {

@@ -40,8 +40,9 @@ class BenchIT {
             }
             String settings = Files.readString(out.resolve("settings.txt"));
             assertTrue(settings.contains("fill: filled in"), settings);
-            assertTrue(settings.matches("(?s).*node CPU during the load: [0-9.]+ s for [1-9][0-9]* requests, [0-9.]+ us per request\\n.*"), settings);
-            assertTrue(settings.matches("(?s).*peak heap used per node \\(MiB, sampled each second\\): [1-9][0-9.]* [1-9][0-9.]*\\n.*"), settings);
+            assertTrue(settings.matches("(?s).*node CPU during the load: [0-9.]+ s for [1-9][0-9]* requests, [0-9.]+ us per request"
+                    + "; per node: [1-9][0-9.]*, [1-9][0-9.]* us\\n.*"), settings);
+            assertTrue(settings.matches("(?s).*peak heap used per node \\(MiB, sampled every 5 s\\): [1-9][0-9.]* [1-9][0-9.]*\\n.*"), settings);
             assertTrue(Files.readString(out.resolve("metrics.txt")).contains("dht_requests_total{operation=\"get\",status=\"200\"}"));
         } finally {
             try (Stream<Path> files = Files.walk(out)) {

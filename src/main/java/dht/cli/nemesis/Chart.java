@@ -1,14 +1,12 @@
 package dht.cli.nemesis;
 
+import dht.cli.StackedCharts;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,13 +70,7 @@ final class Chart {
         XYChart acknowledged = chart("Acknowledged share of the operations begun each second", "%");
         line(acknowledged, "acknowledged", time, share);
         shade(acknowledged, windows, seconds, 100);
-        BufferedImage image = new BufferedImage(WIDTH, 2 * HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = image.createGraphics();
-        latency.paint(graphics, WIDTH, HEIGHT);
-        graphics.translate(0, HEIGHT);
-        acknowledged.paint(graphics, WIDTH, HEIGHT);
-        graphics.dispose();
-        ImageIO.write(image, "png", file.toFile());
+        StackedCharts.write(file, WIDTH, HEIGHT, latency, acknowledged);
     }
 
     private static XYChart chart(String title, String unit) {
