@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -68,6 +69,10 @@ final class Bench {
                 + "confirm the highest that held with three runs; knee.txt and knee.png"});
         FLAGS.put("start-rate", new String[] {"N", "--find-knee: the first rate (default 1000)"});
         FLAGS.put("rate-step", new String[] {"N", "--find-knee: the step between rates (default 1000)"});
+        FLAGS.put("burst", new String[] {"S", "after the fill: S seconds of closed-loop PUTs (plain wrk, lua/put.lua, burst.txt), "
+                + "the load starting as they end, while their flushes and compactions run"});
+        FLAGS.put("settle", new String[] {"", "before the load: wait until no node has a compaction running or pending (at most "
+                + "10 min), to measure a settled store"});
         FLAGS.put("lua", new String[] {"DIR", "where the wrk scripts are (default lua)"});
         FLAGS.put("out", new String[] {"DIR", "output directory (default profiling/<date>-<load>)"});
         FLAGS.put("help", new String[] {"", "print this help and exit"});
@@ -152,6 +157,12 @@ final class Bench {
             throw new IOException("the fill failed; see the node logs in " + out);
         }
         String filled = String.format("filled in %.1f s", (System.nanoTime() - started) / 1e9);
+        if (flags.has("burst")) {
+            filled += "; " + burst(flags.integer("burst", 20, 1, 3600));
+        }
+        if (flags.bool("settle")) {
+            filled += "; " + settle();
+        }
         if (flags.bool("find-knee")) {
             return findKnee(filled);
         }
@@ -165,6 +176,7 @@ final class Bench {
         builder.environment().putAll(scriptEnvironment());
         List<Duration> cpuBefore = nodeCpus();
         long loadStarted = System.nanoTime();
+        Instant loadFrom = Instant.now();
         Process wrk = builder.start();
         if (repair != null) {
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds()));
@@ -187,6 +199,7 @@ final class Bench {
             throw new IOException(tool.get(0) + " did not finish");
         }
         String cpu = cpuPerRequest(cpuBefore, WrkOutput.parse(Files.readString(out.resolve("wrk.txt"))).requests());
+        String gc = gcPauses(loadFrom, Instant.now());
         if (repair != null) {
             repair.stop().forEach(Bench::log);
         }
@@ -194,9 +207,10 @@ final class Bench {
             log(join.stop());
         }
         Files.write(out.resolve("metrics.txt"), get(urls.get(0) + "/metrics"));
-        writeSettings(tool, filled, cpu);
+        writeSettings(tool, filled, cpu + "\n" + gc);
         System.out.print(Files.readString(out.resolve("wrk.txt")));
         log(cpu);
+        log(gc);
         log("wrote " + out.toAbsolutePath());
         return wrk.exitValue();
     }
@@ -313,12 +327,69 @@ final class Bench {
         return text.append(" us").toString();
     }
 
-    /** wrk2 when it is on the PATH, at the rate; plain wrk otherwise, closed-loop. */
-    private List<String> loadCommand(int rate) throws UsageException {
-        String script = Path.of(flags.string("lua", "lua"), load + ".lua").toString();
+    /** Closed-loop PUTs for that long through the first node, as a client's burst of writes would come. */
+    private String burst(int seconds) throws IOException, InterruptedException, UsageException {
+        if (!Shell.onPath("wrk")) {
+            throw new UsageException("--burst needs wrk on the PATH: its PUTs run closed-loop");
+        }
+        List<String> command = List.of("wrk", "-t" + threads, "-c" + flags.integer("connections", 64, 1, 10_000),
+                "-d" + seconds + "s", "--latency", "-s", script("put"), urls.get(0));
+        log("a burst of PUTs: " + String.join(" ", command));
+        Path output = out.resolve("burst.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(scriptEnvironment());
+        Process wrk = builder.start();
+        if (!wrk.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+            wrk.destroyForcibly();
+            throw new IOException("the burst's wrk did not finish");
+        }
+        WrkOutput result = WrkOutput.parse(Files.readString(output));
+        return String.format("then a %d s burst of PUTs, %.0f req/s closed-loop, %d errors", seconds, result.perSecond(),
+                result.errors());
+    }
+
+    /** Waits until no member has a compaction running or pending, as far as RocksDB can tell. */
+    private String settle() throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MINUTES.toNanos(10);
+        log("waiting for the compactions to end");
+        while (!members().stream().allMatch(this::settled)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("compactions still running or pending after 10 min");
+            }
+            Thread.sleep(1000);
+        }
+        return String.format("then settled (no compaction running or pending) in %.1f s", (System.nanoTime() - started) / 1e9);
+    }
+
+    private boolean settled(String url) {
+        try {
+            String metrics = new String(get(url + "/metrics"), StandardCharsets.UTF_8);
+            return gauge(metrics, "dht_rocksdb_running_compactions") == 0 && gauge(metrics, "dht_rocksdb_pending_compaction_bytes") == 0;
+        } catch (IOException e) {
+            return false; // too busy to answer is not settled
+        }
+    }
+
+    private static double gauge(String metrics, String name) {
+        Matcher value = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
+        if (!value.find()) {
+            throw new IllegalStateException("no " + name + " in the node's /metrics");
+        }
+        return Double.parseDouble(value.group(1));
+    }
+
+    private String script(String name) throws UsageException {
+        String script = Path.of(flags.string("lua", "lua"), name + ".lua").toString();
         if (!Files.isReadable(Path.of(script))) {
             throw new UsageException("no script " + script + "; run from the repository root or pass --lua");
         }
+        return script;
+    }
+
+    /** wrk2 when it is on the PATH, at the rate; plain wrk otherwise, closed-loop. */
+    private List<String> loadCommand(int rate) throws UsageException {
+        String script = script(load);
         boolean wrk2 = Shell.onPath("wrk2");
         if (!wrk2 && !Shell.onPath("wrk")) {
             throw new UsageException("neither wrk2 nor wrk is on the PATH");
@@ -355,6 +426,7 @@ final class Bench {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + flags.string("heap", "128m"),
                 // Samples between safepoints too, so cpu profiles do not pile up at loop ends.
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
+                GcLog.option(out.resolve("gc" + i + ".log").toString()),
                 "-jar", flags.string("jar", Shell.ownJar()), "--port", Integer.toString(URI.create(urls.get(i)).getPort()),
                 "--self", urls.get(i), joinLast && i == urls.size() - 1 ? "--join" : "--cluster",
                 joinLast && i == urls.size() - 1 ? urls.get(0) : String.join(",", members()),
@@ -453,6 +525,17 @@ final class Bench {
                 // a node busy past the timeout misses one sample
             }
         }
+    }
+
+    /** Each node's GC pauses from its log, within the load. */
+    private String gcPauses(Instant from, Instant to) throws IOException {
+        StringBuilder text = new StringBuilder("GC pauses during the load (-Xlog:gc, gc<node>.log):");
+        for (int i = 0; i < nodes.size(); i++) {
+            Path log = out.resolve("gc" + i + ".log");
+            text.append("\n  node ").append(i).append(": ")
+                    .append(Files.exists(log) ? GcLog.parse(Files.readString(log), from, to) : "no log");
+        }
+        return text.toString();
     }
 
     private void writeSettings(List<String> tool, String filled, String cpu) throws IOException, UsageException {

@@ -168,13 +168,13 @@ final class Node implements AutoCloseable {
             cleanup = new Cleanup(wrapped, store, local, view, self, tuning.streamBytesPerSecond());
             driver = new TransitionDriver(self, view, handoff, calls(peers), wallMillis);
             joiner = new Joiner(self, view, (coordinatorUrl, url) -> peers.get(coordinatorUrl).change("join", url));
-            view.listen(new OnChange(peers, remotes, handoff, cleanup, driver, ledger));
-            WorkerPool workers = new WorkerPool(tuning.workers(), tuning.queue(), tuning.queueMillis());
+            view.listen(new OnChange(peers, remotes, hints, handoff, cleanup, driver, ledger));
+            WorkerPool workers = new WorkerPool("worker", tuning.workers(), tuning.queue(), tuning.queueMillis());
             BodyBudget bodies = new BodyBudget(tuning.bodyMemoryBytes());
             Connections connections = new Connections(tuning.maxConnections(), tuning.bodyMemoryBytes(),
                     tuning.bodyTimeoutMillis(), tuning.writeTimeoutMillis(), tuning.streamIdleMillis());
             RangeStreams streams = new RangeStreams(tuning.streams());
-            StatusReport status = new StatusReport(self, view, peers, store, wal, workers, hints, followUps,
+            StatusReport status = new StatusReport(self, view, peers, wrapped, wal, workers, hints, followUps,
                     bodies, connections, streams);
             ClusterReport cluster = new ClusterReport(self, view, driver, handoff, cleanup);
             NodeMetrics metrics = new NodeMetrics(peers.all(), store, wal, workers, hints, followUps, bodies, connections,
@@ -286,7 +286,7 @@ final class Node implements AutoCloseable {
     }
 
     /** What a node does as it adopts a membership: its calls carry the new epoch, and a change's parts start or end. */
-    private record OnChange(Peers peers, Map<String, Replica> remotes, Handoff handoff, Cleanup cleanup,
+    private record OnChange(Peers peers, Map<String, Replica> remotes, Hints hints, Handoff handoff, Cleanup cleanup,
                             TransitionDriver driver, RepairLedger ledger) implements ClusterView.Listener {
         @Override
         public void adopted(Placement before, Placement now) {
@@ -296,6 +296,7 @@ final class Node implements AutoCloseable {
             if (before.changing() && !now.changing()) {
                 ledger.clear();
                 handoff.forget(before.membership());
+                hints.retain(now.membership().everyone());
                 peers.retain(now.membership().everyone());
                 remotes.keySet().retainAll(now.membership().everyone());
                 cleanup.schedule();

@@ -10,6 +10,8 @@ import dht.storage.WalSync;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +38,9 @@ import java.util.function.Supplier;
  * <p>Bounds. Hints older than the window (by their version's clock time) are dropped, not
  * delivered: past it, read repair has to bring the replica up to date, and the tombstone grace
  * period is longer than the window so a dropped delete cannot resurrect data. New hints are
- * refused once the stored ones reach the size limit.
+ * refused once the stored ones reach the size limit. When a membership change ends, the hints of
+ * targets no longer in the cluster (a member that left or was removed, a joiner called off) are
+ * deleted: nobody will deliver them, and they would hold room that live targets need.
  */
 public final class Hints implements AutoCloseable {
     static final long DELIVERY_INTERVAL_MILLIS = 500;
@@ -101,6 +105,50 @@ public final class Hints implements AutoCloseable {
             storedBytes.addAndGet(-size);
             LOG.log(System.Logger.Level.ERROR, e.getMessage(), e);
         }
+    }
+
+    /** Deletes, on the delivery thread, the hints of every target whose URL is not among {@code urls}. */
+    public void retain(Set<String> urls) {
+        deliverer.execute(() -> dropAllBut(urls));
+    }
+
+    /** Deletes the hints of every target not among {@code urls}, with one seek past each target kept. */
+    long dropAllBut(Set<String> urls) {
+        byte[] everything = new byte[0];
+        byte[] start = everything;
+        long removed = 0;
+        Set<String> gone = new TreeSet<>();
+        for (List<HintLog.Hint> page = log.hints(everything, start, BATCH); !page.isEmpty();
+             page = log.hints(everything, start, BATCH)) {
+            for (HintLog.Hint hint : page) {
+                byte[] key = hint.key();
+                int end = targetEnd(key);
+                String url = new String(key, 0, end, StandardCharsets.UTF_8);
+                if (urls.contains(url)) {
+                    start = Arrays.copyOf(key, end + 1);
+                    start[end] = 1; // after every key of this target, whose URL is followed by 0
+                    break;
+                }
+                log.removeHint(key);
+                storedBytes.addAndGet(-(key.length + hint.value().length));
+                removed++;
+                gone.add(url);
+                start = Arrays.copyOf(key, key.length + 1);
+            }
+        }
+        if (removed > 0) {
+            LOG.log(System.Logger.Level.INFO, "dropped {0} hints for {1}, no longer in the cluster", removed, gone);
+        }
+        return removed;
+    }
+
+    private static int targetEnd(byte[] hintKey) {
+        for (int i = 0; i < hintKey.length; i++) {
+            if (hintKey[i] == 0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("a hint key without its target");
     }
 
     /** Bytes of hints stored now, keys included. */

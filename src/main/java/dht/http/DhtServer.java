@@ -74,6 +74,8 @@ public final class DhtServer extends HttpServer {
     private final Coordinator coordinator;
     private final ReplicaEndpoint replicas;
     private final WorkerPool workers;
+    // One thread and a short queue: reports are few, and a scraper that floods gets 503s.
+    private final WorkerPool reports = new WorkerPool("report", 1, 16, 5_000);
     private final int maxValueBytes;
     private final BodyBudget bodyBudget;
     private final Connections connections;
@@ -166,13 +168,13 @@ public final class DhtServer extends HttpServer {
                 }
                 case METRICS_PATH -> {
                     requireRole(request, Tokens.Role.READ);
-                    report(request, session, metrics());
+                    report(request, session, this::metrics);
                 }
                 case PROFILE_PATH -> profile(request, session);
                 case REPAIR_PATH -> repair(request, session);
                 case CLUSTER_PATH -> {
                     requireRole(request, Tokens.Role.READ);
-                    report(request, session, membership.cluster());
+                    report(request, session, membership::cluster);
                 }
                 case JOIN_PATH -> change(request, session, Transition.Kind.JOIN);
                 case LEAVE_PATH -> change(request, session, Transition.Kind.LEAVE);
@@ -208,14 +210,14 @@ public final class DhtServer extends HttpServer {
         byte[] key = QueryParams.id(request.getURI());
         Replication replication = replication(request.getURI());
         switch (method) {
-            case Request.METHOD_GET -> dispatch(session, () -> coordinator.get(key, replication).thenApply(this::answer));
+            case Request.METHOD_GET -> dispatch(session, workers, () -> coordinator.get(key, replication).thenApply(this::answer));
             case Request.METHOD_PUT -> {
                 Integer ttl = ttlSeconds(request.getURI());
                 byte[] value = body(request, maxValueBytes);
-                dispatch(session, () -> (ttl == null ? coordinator.put(key, value, replication)
+                dispatch(session, workers, () -> (ttl == null ? coordinator.put(key, value, replication)
                         : coordinator.put(key, value, ttl * 1000L, replication)).thenApply(this::answer));
             }
-            default -> dispatch(session, () -> coordinator.delete(key, replication).thenApply(this::answer));
+            default -> dispatch(session, workers, () -> coordinator.delete(key, replication).thenApply(this::answer));
         }
     }
 
@@ -295,13 +297,16 @@ public final class DhtServer extends HttpServer {
             send(session, Responses.overloaded("node is starting: announcing itself to its peers"));
             return;
         }
-        report(request, session, Responses.json(observability.status().get()));
+        report(request, session, () -> Responses.json(observability.status().get()));
     }
 
-    /** Answers on the selector thread, so an overloaded node can still say how it is doing. */
-    private void report(Request request, HttpSession session, Response report) throws BadRequest {
+    /**
+     * Answers on the report thread: not on a worker, so that an overloaded node can still say how
+     * it is doing, and not on the selector, which rendering a report would hold for milliseconds.
+     */
+    private void report(Request request, HttpSession session, Supplier<Response> report) throws BadRequest {
         requireGet(request);
-        send(session, report);
+        dispatch(session, reports, () -> CompletableFuture.completedFuture(report.get()));
     }
 
     /** The node has announced itself to its peers: {@code /v0/status} answers 200 from now on. */
@@ -398,9 +403,9 @@ public final class DhtServer extends HttpServer {
         };
     }
 
-    private void dispatch(HttpSession session, Supplier<CompletableFuture<Response>> work) {
+    private void dispatch(HttpSession session, WorkerPool pool, Supplier<CompletableFuture<Response>> work) {
         inFlight.incrementAndGet();
-        ((DhtSession) session).handOff(() -> workers.execute(() -> {
+        ((DhtSession) session).handOff(() -> pool.execute(() -> {
             CompletableFuture<Response> response;
             try {
                 response = work.get();
@@ -444,6 +449,7 @@ public final class DhtServer extends HttpServer {
         }
         stop(); // closes the sessions, which ends their streams
         workers.shutdown(timeoutMillis);
+        reports.shutdown(timeoutMillis);
         streams.shutdown(timeoutMillis);
     }
 }

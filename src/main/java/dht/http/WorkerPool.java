@@ -22,9 +22,9 @@ public final class WorkerPool {
     private final LongAdder refusedFull = new LongAdder();
     private final LongAdder refusedLate = new LongAdder();
 
-    public WorkerPool(int threads, int queueCapacity, long maxQueueMillis) {
+    public WorkerPool(String name, int threads, int queueCapacity, long maxQueueMillis) {
         this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
-                new ArrayBlockingQueue<>(queueCapacity), Threads.daemon("worker"), new ThreadPoolExecutor.AbortPolicy());
+                new ArrayBlockingQueue<>(queueCapacity), Threads.daemon(name), new ThreadPoolExecutor.AbortPolicy());
         this.maxQueueNanos = TimeUnit.MILLISECONDS.toNanos(maxQueueMillis);
     }
 

@@ -8,10 +8,14 @@ import dht.storage.Store;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A store that can hold every write at a gate, fail every write or WAL sync, or slow syncs, in front of the real one. */
+/**
+ * A store that can hold every write at a gate, hold the status report's size estimate at another, fail every write or
+ * WAL sync, or slow syncs, in front of the real one.
+ */
 final class FaultStore implements Store {
     private final Store real;
     private volatile CountDownLatch gate;
+    private volatile CountDownLatch estimateGate;
     private volatile boolean failWrites;
     private volatile boolean failSyncs;
     private volatile long syncDelayMillis;
@@ -25,9 +29,31 @@ final class FaultStore implements Store {
     }
 
     void openGate() {
-        CountDownLatch waiting = gate;
-        if (waiting != null) {
-            waiting.countDown();
+        open(gate);
+    }
+
+    /** Holds {@link #estimatedKeys()}, which the status report reads, until {@link #openEstimateGate()}. */
+    void closeEstimateGate() {
+        estimateGate = new CountDownLatch(1);
+    }
+
+    void openEstimateGate() {
+        open(estimateGate);
+    }
+
+    private static void open(CountDownLatch gate) {
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    private static void await(CountDownLatch gate) {
+        if (gate != null) {
+            try {
+                gate.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -42,14 +68,7 @@ final class FaultStore implements Store {
 
     @Override
     public void put(byte[] key, Record record) {
-        CountDownLatch waiting = gate;
-        if (waiting != null) {
-            try {
-                waiting.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        await(gate);
         if (failWrites) {
             throw new StorageException("injected write fault", null);
         }
@@ -92,6 +111,7 @@ final class FaultStore implements Store {
 
     @Override
     public long estimatedKeys() {
+        await(estimateGate);
         return real.estimatedKeys();
     }
 

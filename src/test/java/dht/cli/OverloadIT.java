@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OverloadIT {
@@ -28,7 +30,10 @@ class OverloadIT {
 
     @AfterEach
     void stop() throws Exception {
-        stores.forEach(store -> store.openGate());
+        stores.forEach(store -> {
+            store.openGate();
+            store.openEstimateGate();
+        });
         clients.shutdownNow();
         cluster.close();
     }
@@ -91,6 +96,22 @@ class OverloadIT {
         java.util.regex.Matcher field = java.util.regex.Pattern.compile("\"queuedRequests\":(\\d+)").matcher(status());
         assertTrue(field.find(), "status reports queuedRequests");
         return Integer.parseInt(field.group(1));
+    }
+
+    @Test
+    void aSlowReport_holdsNeitherTheSelectorNorTheWorkers() throws Exception {
+        start("--selectors", "1", "--workers", "1");
+        FaultStore store = stores.get(0);
+        store.closeEstimateGate();
+        CompletableFuture<HttpResponse<byte[]>> report =
+                CompletableFuture.supplyAsync(() -> Http.get(cluster.urls.get(0) + "/v0/status"), clients);
+        CompletableFuture<HttpResponse<byte[]>> write =
+                CompletableFuture.supplyAsync(() -> Http.put(cluster.entity(0, "during"), "v"), clients);
+        assertEquals(201, write.get(10, TimeUnit.SECONDS).statusCode(), "a write is served while the report is rendered");
+        assertEquals("v", Http.text(Http.get(cluster.entity(0, "during"))));
+        assertFalse(report.isDone(), "the report is still held");
+        store.openEstimateGate();
+        assertEquals(200, report.get(10, TimeUnit.SECONDS).statusCode());
     }
 
     @Test

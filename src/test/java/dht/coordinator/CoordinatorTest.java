@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -199,6 +200,24 @@ class CoordinatorTest {
         put("v", ALL);
         assertEquals(3, callLog.size());
         assertEquals(URLS.get(0), callLog.get(2), "the local write comes last: " + callLog);
+    }
+
+    @Test
+    void hints_ofATargetNoLongerInTheCluster_areDropped_theOthersKept() {
+        replicas[1].set(FaultyReplica.Mode.FAIL);
+        replicas[2].set(FaultyReplica.Mode.FAIL);
+        for (int i = 0; i < 5; i++) {
+            coordinator.put(("k" + i).getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8), ALL);
+        }
+        assertEquals(10, stores[0].hintCount());
+        long bytes = hints.storedBytes();
+        assertEquals(5, hints.dropAllBut(Set.of(URLS.get(0), URLS.get(1))), "replica 2's five hints");
+        assertEquals(5, stores[0].hintCount());
+        assertEquals(bytes / 2, hints.storedBytes(), "both targets' hints have keys of the same length");
+        replicas[1].set(FaultyReplica.Mode.HEALTHY);
+        hints.deliverAll();
+        assertEquals("v", text(stores[1].get("k4".getBytes(StandardCharsets.UTF_8))), "the member kept gets its hints");
+        assertEquals(0, stores[0].hintCount());
     }
 
     @Test
