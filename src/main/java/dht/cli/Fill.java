@@ -2,6 +2,7 @@ package dht.cli;
 
 import dht.cluster.Threads;
 import one.nio.http.HttpClient;
+import one.nio.http.Response;
 import one.nio.net.ConnectionString;
 
 import java.nio.charset.StandardCharsets;
@@ -10,11 +11,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
  * {@code dht.jar fill}: writes keys {@code k0..k<N-1>} once, with the values lua/put.lua writes,
@@ -31,6 +34,9 @@ final class Fill {
         FLAGS.put("concurrency", new String[] {"N", "client threads, each with one request in flight (default 64)"});
         FLAGS.put("help", new String[] {"", "print this help and exit"});
     }
+
+    private static final int ATTEMPTS = 60;
+    private static final long MAX_RETRY_AFTER_MILLIS = 5000;
 
     private Fill() {
     }
@@ -65,15 +71,21 @@ final class Fill {
         }
         byte[] value = "v".repeat(valueSize).getBytes(StandardCharsets.US_ASCII);
         AtomicInteger next = new AtomicInteger();
-        AtomicLong failed = new AtomicLong();
+        Map<String, LongAdder> failures = new ConcurrentSkipListMap<>();
+        LongAdder retried = new LongAdder();
         ExecutorService threads = Executors.newFixedThreadPool(concurrency, Threads.daemon("fill"));
         long started = System.nanoTime();
         for (int t = 0; t < concurrency; t++) {
             threads.execute(() -> {
-                for (int i = next.getAndIncrement(); i < keys; i = next.getAndIncrement()) {
-                    if (!put(clients.get(i % clients.size()), "/v0/entity?id=k" + i, value)) {
-                        failed.incrementAndGet();
+                try {
+                    for (int i = next.getAndIncrement(); i < keys; i = next.getAndIncrement()) {
+                        String failure = put(clients.get(i % clients.size()), "/v0/entity?id=k" + i, value, retried);
+                        if (failure != null) {
+                            failures.computeIfAbsent(failure, reason -> new LongAdder()).increment();
+                        }
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             });
         }
@@ -81,19 +93,54 @@ final class Fill {
         threads.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
         clients.forEach(HttpClient::close);
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("filled %d keys of %d bytes in %.1f s (%.0f/s), %d failed%n",
-                keys - failed.get(), valueSize, seconds, keys / seconds, failed.get());
-        return failed.get() == 0 ? 0 : 1;
+        long failed = failures.values().stream().mapToLong(LongAdder::sum).sum();
+        System.out.printf("filled %d keys of %d bytes in %.1f s (%.0f/s), %d writes tried again, %d failed%s%n", keys - failed,
+                valueSize, seconds, keys / seconds, retried.sum(), failed, failures.isEmpty() ? "" : failures.entrySet().stream()
+                        .map(e -> e.getKey() + " x" + e.getValue().sum()).collect(Collectors.joining(", ", ": ", "")));
+        return failed == 0 ? 0 : 1;
     }
 
-    private static boolean put(HttpClient client, String uri, byte[] value) {
+    /**
+     * Writes one key, and returns null, or why it was not stored after {@link #ATTEMPTS} tries. A
+     * fill sends as fast as it can, so what a node answers under more load than it takes is tried
+     * again: a {@code 503} (its bodies or queue full) after its {@code Retry-After}, a {@code 504}
+     * (too few replicas took the write, their own bodies full) and a connection the node closed
+     * after refusing a body after a second. Writing the same value again is harmless.
+     */
+    private static String put(HttpClient client, String uri, byte[] value, LongAdder retried) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            long retryAfter;
+            String failure;
+            try {
+                Response response = client.put(uri, value);
+                if (response.getStatus() == 201) {
+                    return null;
+                }
+                failure = Integer.toString(response.getStatus());
+                if (response.getStatus() != 503 && response.getStatus() != 504) {
+                    return failure;
+                }
+                retryAfter = retryAfterMillis(response);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                failure = e.getClass().getSimpleName();
+                retryAfter = 1000;
+            }
+            if (attempt == ATTEMPTS) {
+                return failure;
+            }
+            retried.increment();
+            Thread.sleep(retryAfter);
+        }
+    }
+
+    private static long retryAfterMillis(Response response) {
+        String seconds = response.getHeader("Retry-After:");
         try {
-            return client.put(uri, value).getStatus() == 201;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            return false; // counted as failed; the summary reports how many
+            return seconds == null ? 1000 : Math.min(MAX_RETRY_AFTER_MILLIS, Long.parseLong(seconds.strip()) * 1000);
+        } catch (NumberFormatException e) {
+            return 1000;
         }
     }
 }

@@ -144,7 +144,7 @@ final class Node implements AutoCloseable {
         ClusterView view = new ClusterView(initial, store, tuning.partitions(), replicaOf, url -> peers.get(url).membership());
         peers.epoch(view.epoch());
         FailureDetector detector = new FailureDetector(peers, (url, epoch) -> view.catchUp(url, epoch));
-        FollowUps followUps = new FollowUps();
+        FollowUps followUps = new FollowUps(tuning.bodyMemoryBytes());
         Hints hints = null;
         TombstonePurge purge = null;
         AntiEntropy repair = null;

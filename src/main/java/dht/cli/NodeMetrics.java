@@ -100,7 +100,7 @@ final class NodeMetrics {
                 .register(registry);
         CounterWithCallback.builder()
                 .name("dht_followups_dropped")
-                .help("Hints and read repairs dropped because the follow-up queue was full")
+                .help("Hints and read repairs dropped because the follow-up queue was full, in tasks or in bytes")
                 .labelNames("kind")
                 .callback(callback -> {
                     for (FollowUps.Kind kind : FollowUps.Kind.values()) {

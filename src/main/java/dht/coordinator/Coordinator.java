@@ -242,7 +242,7 @@ public final class Coordinator {
             for (int i = 0; i < replicas.length; i++) {
                 if (ReadRepair.isStale(i, answered, answers, newest)) {
                     Replica stale = replicas[i];
-                    followUps.run(FollowUps.Kind.REPAIR, () -> stale.write(key, newest).whenComplete((ignored, failure) -> {
+                    followUps.run(FollowUps.Kind.REPAIR, newest.valueLength(), () -> stale.write(key, newest).whenComplete((ignored, failure) -> {
                         if (failure != null) {
                             LOG.log(System.Logger.Level.DEBUG, "read repair of replica {0} failed: {1}",
                                     stale.url(), FanOut.unwrap(failure).getMessage());
@@ -297,7 +297,7 @@ public final class Coordinator {
         /** The hints live on this node's disk: one for its own store would fail with it. */
         private void hint(Replica missed) {
             if (!missed.isLocal()) {
-                followUps.run(FollowUps.Kind.HINT, () -> hints.add(missed, key, record));
+                followUps.run(FollowUps.Kind.HINT, record.valueLength(), () -> hints.add(missed, key, record));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dht.coordinator;
 
+import dht.cluster.ByteBudget;
 import dht.cluster.Threads;
 
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,9 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Work that follows a reply and may touch the disk (storing a hint, writing a read repair), taken
  * off whatever thread delivered the reply, which is often the one peer I/O thread: a slow disk
- * write there would stall every peer call of the node. One thread and a bounded queue; when the
- * queue is full the task is dropped and counted, never waited for. A dropped repair leaves the
- * stale replica to the next read; a dropped hint leaves it to read repair.
+ * write there would stall every peer call of the node. One thread and a queue bounded twice: in
+ * tasks, and in the bytes of the records they hold, since a peer too slow for a burst of large
+ * writes would otherwise fill the heap with their hints. When either is full the task is dropped
+ * and counted, never waited for. A dropped repair leaves the stale replica to the next read; a
+ * dropped hint leaves it to read repair.
  */
 public final class FollowUps implements AutoCloseable {
     static final int QUEUE = 16 * 1024;
@@ -25,24 +28,40 @@ public final class FollowUps implements AutoCloseable {
     // fixed after construction
     private final Executor executor;
     private final ThreadPoolExecutor pool;
+    private final ByteBudget held;
     private final LongAdder[] dropped = {new LongAdder(), new LongAdder()};
 
-    public FollowUps() {
+    /** @param maxBytes the bytes of records that queued tasks may hold at once */
+    public FollowUps(long maxBytes) {
         this.pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE),
                 Threads.daemon("follow-up"), new ThreadPoolExecutor.AbortPolicy());
         this.executor = pool;
+        this.held = new ByteBudget(maxBytes);
     }
 
     /** Runs follow-ups on the given executor instead: the seam for socket-free tests. */
-    FollowUps(Executor executor) {
+    FollowUps(Executor executor, long maxBytes) {
         this.pool = null;
         this.executor = executor;
+        this.held = new ByteBudget(maxBytes);
     }
 
-    void run(Kind kind, Runnable task) {
+    /** Runs the task, which holds a record of {@code bytes}, or drops it when the queue or its bytes are full. */
+    void run(Kind kind, long bytes, Runnable task) {
+        if (!held.tryReserve(bytes)) {
+            dropped[kind.ordinal()].increment();
+            return;
+        }
         try {
-            executor.execute(task);
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    held.release(bytes);
+                }
+            });
         } catch (RejectedExecutionException e) {
+            held.release(bytes);
             dropped[kind.ordinal()].increment();
         }
     }

@@ -46,6 +46,8 @@ public final class Hints implements AutoCloseable {
     static final long DELIVERY_INTERVAL_MILLIS = 500;
     private static final System.Logger LOG = System.getLogger(Hints.class.getName());
     private static final int BATCH = 256;
+    // A page of hints holds their values whole: 256 hints of 1 MiB values would take a 128 MiB heap.
+    private static final long PAGE_BYTES = 1 << 20;
 
     // fixed after construction
     private final HintLog log;
@@ -118,8 +120,7 @@ public final class Hints implements AutoCloseable {
         byte[] start = everything;
         long removed = 0;
         Set<String> gone = new TreeSet<>();
-        for (List<HintLog.Hint> page = log.hints(everything, start, BATCH); !page.isEmpty();
-             page = log.hints(everything, start, BATCH)) {
+        for (List<HintLog.Hint> page = page(everything, start); !page.isEmpty(); page = page(everything, start)) {
             for (HintLog.Hint hint : page) {
                 byte[] key = hint.key();
                 int end = targetEnd(key);
@@ -175,19 +176,25 @@ public final class Hints implements AutoCloseable {
         }
     }
 
+    /** Delivers the target's hints oldest first, a page at a time, until none is left or one fails. */
     private void deliver(Replica target) {
         byte[] prefix = prefix(target);
-        List<HintLog.Hint> batch = log.hints(prefix, prefix, BATCH);
         long oldestKept = wallMillis.getAsLong() - windowMillis;
-        for (HintLog.Hint hint : batch) {
-            Record record = RecordCodec.decode(hint.value());
-            byte[] key = Arrays.copyOfRange(hint.key(), prefix.length + Long.BYTES, hint.key().length);
-            if (HybridClock.millisOf(record.version()) >= oldestKept && !send(target, key, record)) {
-                return; // the replica is still away; try again next round
+        for (List<HintLog.Hint> page = page(prefix, prefix); !page.isEmpty(); page = page(prefix, prefix)) {
+            for (HintLog.Hint hint : page) {
+                Record record = RecordCodec.decode(hint.value());
+                byte[] key = Arrays.copyOfRange(hint.key(), prefix.length + Long.BYTES, hint.key().length);
+                if (HybridClock.millisOf(record.version()) >= oldestKept && !send(target, key, record)) {
+                    return; // the replica is still away; try again next round
+                }
+                log.removeHint(hint.key());
+                storedBytes.addAndGet(-(hint.key().length + hint.value().length));
             }
-            log.removeHint(hint.key());
-            storedBytes.addAndGet(-(hint.key().length + hint.value().length));
         }
+    }
+
+    private List<HintLog.Hint> page(byte[] prefix, byte[] start) {
+        return log.hints(prefix, start, BATCH, PAGE_BYTES);
     }
 
     private boolean send(Replica target, byte[] key, Record record) {
@@ -207,8 +214,7 @@ public final class Hints implements AutoCloseable {
     private long countBytes(byte[] prefix) {
         long bytes = 0;
         byte[] start = prefix;
-        for (List<HintLog.Hint> page = log.hints(prefix, start, BATCH); !page.isEmpty();
-             page = log.hints(prefix, start, BATCH)) {
+        for (List<HintLog.Hint> page = page(prefix, start); !page.isEmpty(); page = page(prefix, start)) {
             for (HintLog.Hint hint : page) {
                 bytes += hint.key().length + hint.value().length;
             }

@@ -7,8 +7,12 @@ public interface HintLog {
 
     void addHint(byte[] hintKey, byte[] value);
 
-    /** Up to {@code limit} hints whose keys start with {@code prefix}, from {@code start} on, in key order. */
-    List<Hint> hints(byte[] prefix, byte[] start, int limit);
+    /**
+     * Up to {@code limit} hints whose keys start with {@code prefix}, from {@code start} on, in key
+     * order, and no more after the first than keep their values within {@code maxBytes}: hints
+     * hold whole values, and a page of large ones must not fill the heap.
+     */
+    List<Hint> hints(byte[] prefix, byte[] start, int limit, long maxBytes);
 
     void removeHint(byte[] hintKey);
 

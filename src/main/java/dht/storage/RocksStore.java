@@ -193,15 +193,21 @@ public final class RocksStore implements Store, HintLog, MetaLog {
     }
 
     @Override
-    public List<Hint> hints(byte[] prefix, byte[] start, int limit) {
+    public List<Hint> hints(byte[] prefix, byte[] start, int limit, long maxBytes) {
         List<Hint> found = new ArrayList<>();
+        long bytes = 0;
         try (RocksIterator it = db.newIterator(hints)) {
             for (it.seek(start); it.isValid() && found.size() < limit; it.next()) {
                 byte[] key = it.key();
                 if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
                     break;
                 }
-                found.add(new Hint(key, it.value()));
+                byte[] value = it.value();
+                bytes += value.length;
+                if (!found.isEmpty() && bytes > maxBytes) {
+                    break;
+                }
+                found.add(new Hint(key, value));
             }
         }
         return found;

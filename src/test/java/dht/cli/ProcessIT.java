@@ -146,6 +146,29 @@ class ProcessIT {
         assertFalse(cluster.output("node0").contains("OutOfMemoryError"), cluster.output("node0"));
     }
 
+    /**
+     * 64 writers of 1 MiB values on three 128 MiB nodes: each node is coordinator and replica at
+     * once, its peers refuse bodies past their budget, and the writes they miss become hints. A
+     * page of 256 such hints, or a follow-up queue bounded only in tasks, used to take the heap.
+     */
+    @Test
+    void sixtyFourWritersOf1MiBValues_onThree128MiBNodes_allStored_noNodeRunsOutOfMemory() throws Exception {
+        cluster = new NodeProcesses(3);
+        cluster.startAll();
+        Process fill = cluster.launch("fill", "-Xmx256m", List.of("fill", "--keys", "300", "--value-size", "1048576",
+                "--concurrency", "64", "--url", String.join(",", cluster.urls)));
+        assertTrue(fill.waitFor(120, TimeUnit.SECONDS), "the fill ended");
+        assertEquals(0, fill.exitValue(), cluster.output("fill"));
+        assertTrue(cluster.output("fill").contains(", 0 failed"), cluster.output("fill"));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(NodeProcesses.isUp(cluster.urls.get(i)), "node " + i + " still serves");
+            assertFalse(cluster.output("node" + i).contains("out of memory"), cluster.output("node" + i));
+        }
+        HttpResponse<byte[]> back = Http.get(cluster.urls.get(1) + "/v0/entity?id=k299");
+        assertEquals(200, back.statusCode());
+        assertEquals(1 << 20, back.body().length);
+    }
+
     @Test
     void rangeOf220MiB_streamsThroughA64MiBHeap_fromBothNodes() throws Exception {
         cluster = new NodeProcesses(2);

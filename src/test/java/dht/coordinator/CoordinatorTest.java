@@ -45,7 +45,7 @@ class CoordinatorTest {
         for (int i = 0; i < 3; i++) {
             wals[i] = new WalSync(stores[i], WalSync.Mode.NONE, 0);
         }
-        build(new FollowUps(Runnable::run));
+        build(new FollowUps(Runnable::run, Long.MAX_VALUE));
     }
 
     @AfterEach
@@ -63,7 +63,7 @@ class CoordinatorTest {
         }
         ClusterView view = new ClusterView(Membership.initial(URLS, 3), stores[0], 64,
                 url -> replicas[URLS.indexOf(url)], url -> CompletableFuture.failedFuture(new IllegalStateException("no peers")));
-        hints = new Hints(stores[0], wals[0], () -> List.of(replicas[1], replicas[2]), 3_600_000, 1 << 20, wallMillis::get);
+        hints = new Hints(stores[0], wals[0], () -> List.of(replicas[1], replicas[2]), 3_600_000, 16 << 20, wallMillis::get);
         coordinator = new Coordinator(view, new HybridClock(wallMillis::get, 60_000), hints, followUps, new ByteBudget(1 << 20));
     }
 
@@ -237,7 +237,7 @@ class CoordinatorTest {
     @Test
     void put_groupCommitSyncFails_onTheOnlyReplica_failsAsStorage() throws Exception {
         wals[0] = new WalSync(stores[0], WalSync.Mode.GROUP, 0);
-        build(new FollowUps(Runnable::run));
+        build(new FollowUps(Runnable::run, Long.MAX_VALUE));
         stores[0].failSyncs(true);
         byte[] key = keyOwnedByThisNode();
         CompletableFuture<Outcome> put = coordinator.put(key, "v".getBytes(StandardCharsets.UTF_8), new Replication(1, 1));
@@ -261,11 +261,44 @@ class CoordinatorTest {
     void followUps_full_dropsAndCountsTheHint_theWriteStillSucceeds() {
         FollowUps full = new FollowUps(task -> {
             throw new RejectedExecutionException("full");
-        });
+        }, Long.MAX_VALUE);
         build(full);
         replicas[2].set(FaultyReplica.Mode.FAIL);
         assertSame(Outcome.STORED, put("v", QUORUM));
         assertEquals(1, full.dropped(FollowUps.Kind.HINT));
         assertEquals(0, stores[0].hintCount());
+    }
+
+    @Test
+    void followUps_holdingTheirBytes_dropTheHintsOfLargeValuesPastThem_andTakeMoreOnceRun() {
+        List<Runnable> queued = new ArrayList<>();
+        FollowUps slow = new FollowUps(queued::add, 1 << 20);
+        build(slow);
+        replicas[2].set(FaultyReplica.Mode.FAIL);
+        byte[] large = new byte[600 * 1024];
+        assertSame(Outcome.STORED, now(coordinator.put("a".getBytes(StandardCharsets.UTF_8), large, QUORUM)));
+        assertSame(Outcome.STORED, now(coordinator.put("b".getBytes(StandardCharsets.UTF_8), large, QUORUM)));
+        assertEquals(1, queued.size(), "the second hint would pass the 1 MiB that queued tasks may hold");
+        assertEquals(1, slow.dropped(FollowUps.Kind.HINT));
+        queued.remove(0).run();
+        assertEquals(1, stores[0].hintCount());
+        assertSame(Outcome.STORED, now(coordinator.put("c".getBytes(StandardCharsets.UTF_8), large, QUORUM)));
+        assertEquals(1, queued.size(), "a run task gives its bytes back");
+    }
+
+    @Test
+    void hints_ofLargeValues_areReadAMebibyteAPageAtMost_andAllDeliveredInOneRound() {
+        replicas[2].set(FaultyReplica.Mode.FAIL);
+        byte[] large = new byte[600 * 1024];
+        for (int i = 0; i < 5; i++) {
+            assertSame(Outcome.STORED, now(coordinator.put(("big" + i).getBytes(StandardCharsets.UTF_8), large, QUORUM)));
+        }
+        assertEquals(5, stores[0].hintCount());
+        replicas[2].set(FaultyReplica.Mode.HEALTHY);
+        hints.deliverAll();
+        assertEquals(0, stores[0].hintCount(), "every hint delivered in one round");
+        assertEquals(large.length, stores[2].get("big4".getBytes(StandardCharsets.UTF_8)).valueLength());
+        assertTrue(stores[0].largestHintPage() < 1 << 20, "a page of one 600 KiB hint, not of all five: "
+                + stores[0].largestHintPage());
     }
 }

@@ -56,7 +56,7 @@ class MembershipChangeTest {
         // Read repair and hints are left out, so each replica holds only what a test put there.
         FollowUps none = new FollowUps(task -> {
             throw new RejectedExecutionException("no follow-ups in these tests");
-        });
+        }, Long.MAX_VALUE);
         coordinator = new Coordinator(view, new HybridClock(wallMillis::get, 60_000), hints, none, new ByteBudget(1 << 20));
     }
 

@@ -19,6 +19,7 @@ public final class MemoryStore implements Store, HintLog, MetaLog {
     private final NavigableMap<byte[], Record> records = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
     private final Map<String, byte[]> meta = new ConcurrentHashMap<>();
     private final NavigableMap<byte[], byte[]> hints = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private volatile long largestHintPage;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicInteger syncs = new AtomicInteger();
     private volatile long writesBeforeLastSync;
@@ -148,17 +149,26 @@ public final class MemoryStore implements Store, HintLog, MetaLog {
     }
 
     @Override
-    public List<Hint> hints(byte[] prefix, byte[] start, int limit) {
+    public List<Hint> hints(byte[] prefix, byte[] start, int limit, long maxBytes) {
         List<Hint> page = new ArrayList<>();
+        long bytes = 0;
         for (Map.Entry<byte[], byte[]> hint : hints.tailMap(start, true).entrySet()) {
             byte[] key = hint.getKey();
+            bytes += hint.getValue().length;
             if (page.size() == limit || key.length < prefix.length
-                    || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+                    || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)
+                    || (!page.isEmpty() && bytes > maxBytes)) {
                 break;
             }
             page.add(new Hint(key, hint.getValue()));
         }
+        largestHintPage = Math.max(largestHintPage, page.stream().mapToLong(h -> h.value().length).sum());
         return page;
+    }
+
+    /** The most bytes of hint values that one call of {@link #hints} returned. */
+    public long largestHintPage() {
+        return largestHintPage;
     }
 
     @Override
