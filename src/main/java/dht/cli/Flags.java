@@ -27,7 +27,7 @@ public final class Flags {
         NODE.put("peer-timeout-ms", new String[] {"MS", "deadline of a call to a peer (default 1000)"});
         NODE.put("connect-timeout-ms", new String[] {"MS", "TCP connect timeout to a peer (default 250)"});
         NODE.put("max-value-bytes", new String[] {"N", "largest value; larger PUTs get 413 (default 16777216)"});
-        NODE.put("body-memory-mb", new String[] {"MB", "request bodies held at once before 503, and answers unsent to slow readers (default: heap / 32)"});
+        NODE.put("body-memory-mb", new String[] {"MB", "request bodies held at once before 503, and answers unsent to slow readers (default: heap / 8)"});
         NODE.put("block-cache-mb", new String[] {"MB", "RocksDB block cache, off-heap (default 32)"});
         NODE.put("memtable-mb", new String[] {"MB", "RocksDB memtable size; up to 3 exist (default 16)"});
         NODE.put("replicas", new String[] {"N", "replication factor, the default from (default: cluster size, at most 3)"});

@@ -32,11 +32,6 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
     private static final int LOCAL_NODES = 3;
     private static final int MIB = 1 << 20;
-    // A large body costs the heap several times its size: the copies a write makes (the encoded
-    // record, each peer's request, a replica's decoded record) and G1's rounding of arrays of half
-    // a region or more up to whole regions. Three -Xmx128m nodes taking 1 MiB values from 64
-    // writers ran out of memory with a share of 1/8 and not with 1/16; 1/32 leaves room for more.
-    private static final int BODY_MEMORY_SHARE = 32;
     /** Leaves room for a key and a header beside the largest value in one array. */
     private static final int MAX_VALUE_BYTES = Integer.MAX_VALUE - 2 * Keys.MAX_BYTES;
 
@@ -243,8 +238,7 @@ public final class Main {
                 flags.integer("hint-window-ms", 3 * 3600 * 1000, 0, Integer.MAX_VALUE),
                 (long) flags.integer("hint-max-mb", 256, 0, 1 << 20) * MIB,
                 flags.integer("tombstone-grace-ms", 24 * 3600 * 1000, 1, Integer.MAX_VALUE),
-                (long) flags.integer("body-memory-mb", (int) Math.max(1, Runtime.getRuntime().maxMemory() / BODY_MEMORY_SHARE / MIB),
-                        1, 1 << 20) * MIB,
+                (long) flags.integer("body-memory-mb", (int) (Runtime.getRuntime().maxMemory() / 8 / MIB), 1, 1 << 20) * MIB,
                 flags.integer("streams", 8, 1, 1024),
                 flags.integer("max-connections", 4096, 1, 1 << 20),
                 flags.integer("body-timeout-ms", 10_000, 1, 3_600_000),

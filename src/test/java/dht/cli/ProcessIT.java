@@ -147,13 +147,14 @@ class ProcessIT {
     }
 
     /**
-     * 64 writers of 1 MiB values on three 128 MiB nodes: each node is coordinator and replica at
-     * once, its peers refuse bodies past their budget, and the writes they miss become hints. A
-     * page of 256 such hints, or a follow-up queue bounded only in tasks, used to take the heap.
+     * 64 writers of 1 MiB values on three 128 MiB nodes with a 4 MiB body budget: each node is
+     * coordinator and replica at once, its peers refuse bodies past their budget, and the writes
+     * they miss become hints. A page of 256 such hints, or a follow-up queue bounded only in tasks,
+     * used to take the heap.
      */
     @Test
     void sixtyFourWritersOf1MiBValues_onThree128MiBNodes_allStored_noNodeRunsOutOfMemory() throws Exception {
-        cluster = new NodeProcesses(3);
+        cluster = new NodeProcesses(3, "--body-memory-mb", "4");
         cluster.startAll();
         Process fill = cluster.launch("fill", "-Xmx256m", List.of("fill", "--keys", "300", "--value-size", "1048576",
                 "--concurrency", "64", "--url", String.join(",", cluster.urls)));
