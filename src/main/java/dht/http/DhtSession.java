@@ -519,11 +519,10 @@ final class DhtSession extends HttpSession {
         if (done != null && !(response instanceof Deferral)) {
             metrics.record(operation, response.getStatus(), startNanos);
         }
-        try {
-            super.sendResponse(response);
-        } finally {
-            release(done);
-        }
+        // Returned before the answer leaves: a client that sends its next body as soon as it reads
+        // this answer must find the room this one held (OverloadIT once failed on that race).
+        release(done);
+        super.sendResponse(response);
     }
 
     @Override
