@@ -93,13 +93,8 @@ class MembershipIT {
     @Test
     void theCoordinatorKilledMidChange_drivesItToItsEndWhenRestarted() throws Exception {
         try (NodeProcesses nodes = new NodeProcesses(4, "--stream-mb-per-s", "1")) {
-            nodes.firstMembers(3);
-            nodes.startAll();
-            assertEquals(0, Fill.fill(nodes.urls.subList(0, 3), 20_000, 256, 32));
-            nodes.join(3, 0);
-            String driver = coordinator(nodes.urls.subList(0, 3));
+            String driver = slowJoinUnderWay(nodes);
             int index = nodes.urls.indexOf(driver);
-            assertTrue(TestCluster.eventually(60_000, () -> streamedShare(driver, 20_000) > 0.1));
             nodes.kill(index);
             nodes.start(index);
             awaitDone(driver, 4);
@@ -216,13 +211,8 @@ class MembershipIT {
     @Test
     void aNodeDownDuringAJoin_learnsTheNewEpochWhenItComesBack() throws Exception {
         try (NodeProcesses nodes = new NodeProcesses(4, "--stream-mb-per-s", "1")) {
-            nodes.firstMembers(3);
-            nodes.startAll();
-            assertEquals(0, Fill.fill(nodes.urls.subList(0, 3), 20_000, 256, 32));
-            nodes.join(3, 0);
-            String driver = coordinator(nodes.urls.subList(0, 3));
+            String driver = slowJoinUnderWay(nodes);
             int away = nodes.urls.indexOf(driver) == 2 ? 1 : 2;
-            assertTrue(TestCluster.eventually(60_000, () -> streamedShare(driver, 20_000) > 0.1));
             nodes.kill(away);
             Thread.sleep(2_000); // the change cannot end meanwhile: it waits for every member
             String report = Http.text(Http.get(driver + "/v0/cluster"));
@@ -243,6 +233,21 @@ class MembershipIT {
     }
 
     /** The member that drives changes: the first of the members in URL order. */
+    /**
+     * Starts three of the four nodes as members with 20,000 keys and the fourth joining them;
+     * returns the change's coordinator once a tenth of the keys has streamed, with the change
+     * still under way when the nodes stream slowly.
+     */
+    private static String slowJoinUnderWay(NodeProcesses nodes) throws Exception {
+        nodes.firstMembers(3);
+        nodes.startAll();
+        assertEquals(0, Fill.fill(nodes.urls.subList(0, 3), 20_000, 256, 32));
+        nodes.join(3, 0);
+        String driver = coordinator(nodes.urls.subList(0, 3));
+        assertTrue(TestCluster.eventually(60_000, () -> streamedShare(driver, 20_000) > 0.1));
+        return driver;
+    }
+
     private static String coordinator(List<String> members) {
         return new TreeSet<>(members).first();
     }
