@@ -500,8 +500,8 @@ final class Bench {
 
     /**
      * Samples every node's heap every {@link #HEAP_SAMPLE_MILLIS} while the condition holds. A
-     * scrape of {@code /metrics} takes a node's selector for milliseconds (10 ms on a cold JVM,
-     * measured with curl), so sampling each second would put the bench's own stalls into the p99.
+     * scrape renders all of a node's metrics, milliseconds of the CPU its requests share, so the
+     * bench scrapes seldom to keep its own cost out of what it measures.
      */
     private void sampleHeapsWhile(BooleanSupplier condition) throws InterruptedException {
         long next = 0;
