@@ -314,18 +314,14 @@ public final class DhtClient implements AutoCloseable {
     private PeerConnection.Reply call(Member member, String method, String target, byte[] body) throws IOException {
         byte[] length = body == null ? new byte[0]
                 : ("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        int bodyLength = body == null ? 0 : body.length;
-        ByteBuffer request = ByteBuffer.allocate(method.length() + 1 + target.length() + member.headers.length
-                + length.length + 2 + bodyLength);
-        request.put(method.getBytes(StandardCharsets.US_ASCII)).put((byte) ' ')
+        ByteBuffer head = ByteBuffer.allocate(method.length() + 1 + target.length() + member.headers.length
+                + length.length + 2);
+        head.put(method.getBytes(StandardCharsets.US_ASCII)).put((byte) ' ')
                 .put(target.getBytes(StandardCharsets.US_ASCII)).put(member.headers).put(length)
-                .put((byte) '\r').put((byte) '\n');
-        if (body != null) {
-            request.put(body);
-        }
-        request.flip();
+                .put((byte) '\r').put((byte) '\n').flip();
         CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
-        member.connection().submit(new PeerConnection.Call(request, reply, System.nanoTime() + timeout.toNanos()));
+        member.connection().submit(new PeerConnection.Call(head, body == null ? null : ByteBuffer.wrap(body), reply,
+                System.nanoTime() + timeout.toNanos()));
         try {
             PeerConnection.Reply answer = reply.get(timeout.toMillis() + DOWN_MILLIS, TimeUnit.MILLISECONDS);
             if (answer.epoch() > epoch) {

@@ -175,25 +175,25 @@ public final class PeerClient implements AutoCloseable {
         return ReplicaProtocol.ENTITY_PATH + "?id=" + PercentEncoding.encode(key);
     }
 
-    /** The whole request in one buffer: request line, headers (the signature's among them) and the body, if any. */
-    private ByteBuffer request(String method, String target, byte[] body) {
+    /** A request: its head (request line and headers, the signature's among them) and its body, if any, as it is. */
+    private Request request(String method, String target, byte[] body) {
         byte[] headers = this.headers;
         int bodyLength = body == null ? 0 : body.length;
         String length = body == null ? "" : "Content-Length: " + body.length + "\r\n";
         if (settings.secret().enabled()) {
             length += settings.secret().headerLine(method.strip(), target, self, System.currentTimeMillis(), bodyLength);
         }
-        byte[] bytes = new byte[method.length() + target.length() + headers.length + length.length() + 2 + bodyLength];
+        byte[] bytes = new byte[method.length() + target.length() + headers.length + length.length() + 2];
         int at = ascii(method, bytes, 0);
         at = ascii(target, bytes, at);
         System.arraycopy(headers, 0, bytes, at, headers.length);
         at = ascii(length, bytes, at + headers.length);
         bytes[at++] = '\r';
-        bytes[at++] = '\n';
-        if (body != null) {
-            System.arraycopy(body, 0, bytes, at, bodyLength);
-        }
-        return ByteBuffer.wrap(bytes);
+        bytes[at] = '\n';
+        return new Request(ByteBuffer.wrap(bytes), body == null ? null : ByteBuffer.wrap(body));
+    }
+
+    private record Request(ByteBuffer head, ByteBuffer body) {
     }
 
     private static int ascii(String text, byte[] out, int at) {
@@ -276,7 +276,7 @@ public final class PeerClient implements AutoCloseable {
         }
     }
 
-    private <T> CompletableFuture<T> call(ByteBuffer request, long timeoutNanos, Function<PeerConnection.Reply, T> decoder) {
+    private <T> CompletableFuture<T> call(Request request, long timeoutNanos, Function<PeerConnection.Reply, T> decoder) {
         if (inFlight.incrementAndGet() > connections.length * CALLS_IN_FLIGHT_PER_CONNECTION) {
             inFlight.decrementAndGet();
             PeerException refused = new PeerException(PeerException.Kind.UNAVAILABLE, "too many calls in flight to peer " + url, null);
@@ -310,7 +310,7 @@ public final class PeerClient implements AutoCloseable {
                 throw e;
             }
         });
-        connection.submit(new PeerConnection.Call(request, reply, sent + timeoutNanos));
+        connection.submit(new PeerConnection.Call(request.head(), request.body(), reply, sent + timeoutNanos));
         return answer;
     }
 

@@ -27,15 +27,29 @@ import java.util.concurrent.locks.ReentrantLock;
  * where handing it over would cost a wake-up of the loop and a thread switch. While the loop is
  * awake, or another thread is writing, the call joins the queue that the loop writes out, many
  * requests per write. The write side (channel, what is being written) is guarded by a lock that
- * is only ever held for a non-blocking write; the read side belongs to the loop.
+ * is only ever held for a non-blocking write; the read side belongs to the loop. The loop never
+ * waits for a caller's write to flush the queue: it leaves the queue to that caller, who looks at
+ * it again as it lets go of the lock.
  *
  * <p>Replies are parsed by a {@link ReplyReader}, for what dht's nodes send.
  */
 public final class PeerConnection {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
-    /** A request on its way: the encoded bytes, the future its reply completes, and its deadline. */
-    public record Call(ByteBuffer request, CompletableFuture<Reply> reply, long deadlineNanos) {
+    /**
+     * A request on its way: its head and its body (null: none), the future its reply completes,
+     * and its deadline. The body goes out from the caller's own bytes, so a large value is not
+     * copied once more for every replica it is sent to.
+     */
+    public record Call(ByteBuffer head, ByteBuffer body, CompletableFuture<Reply> reply, long deadlineNanos) {
+        /** A request whose bytes are all in one buffer. */
+        public Call(ByteBuffer request, CompletableFuture<Reply> reply, long deadlineNanos) {
+            this(request, null, reply, deadlineNanos);
+        }
+
+        private boolean written() {
+            return !head.hasRemaining() && (body == null || !body.hasRemaining());
+        }
     }
 
     /**
@@ -102,6 +116,9 @@ public final class PeerConnection {
                 return; // the call was sent: it fails with the connection
             } finally {
                 writeLock.unlock();
+                if (!submitted.isEmpty()) {
+                    loop.execute(flush); // a flush may have found the lock taken and left its calls to us
+                }
             }
             if (written != null) {
                 loop.execute(flush); // the socket was full: the loop writes the rest when it drains
@@ -123,7 +140,9 @@ public final class PeerConnection {
 
     private void flush() {
         IOException failure;
-        writeLock.lock();
+        if (!writeLock.tryLock()) {
+            return; // a caller is writing its own request: it schedules the flush again as it lets go
+        }
         try {
             for (Call call = submitted.poll(); call != null; call = submitted.poll()) {
                 if (!call.reply().isDone()) { // a call whose deadline passed in the queue is not sent
@@ -192,18 +211,22 @@ public final class PeerConnection {
         while (!writing.isEmpty()) {
             int count = 0;
             for (Call call : writing) {
-                if (count == gather.length) {
+                if (count > gather.length - 2) {
                     break;
                 }
-                gather[count++] = call.request();
+                gather[count++] = call.head();
+                if (call.body() != null) {
+                    gather[count++] = call.body();
+                }
             }
             channel.write(gather, 0, count);
+            boolean full = gather[count - 1].hasRemaining();
             Arrays.fill(gather, 0, count, null);
-            while (!writing.isEmpty() && !writing.peek().request().hasRemaining()) {
+            while (!writing.isEmpty() && writing.peek().written()) {
                 writing.poll();
             }
-            if (!writing.isEmpty() && (count < gather.length || writing.peek().request().position() > 0)) {
-                break; // the socket is full: wait for OP_WRITE instead of spinning
+            if (full) {
+                break; // wait for OP_WRITE instead of spinning
             }
         }
         key.interestOps(writing.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);

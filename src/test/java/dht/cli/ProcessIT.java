@@ -154,9 +154,9 @@ class ProcessIT {
      */
     @Test
     void sixtyFourWritersOf1MiBValues_onThree128MiBNodes_allStored_noNodeRunsOutOfMemory() throws Exception {
-        cluster = new NodeProcesses(3, "--body-memory-mb", "4");
+        cluster = new NodeProcesses(3);
         cluster.startAll();
-        Process fill = cluster.launch("fill", "-Xmx256m", List.of("fill", "--keys", "300", "--value-size", "1048576",
+        Process fill = cluster.launch("fill", "-Xmx256m", List.of("fill", "--keys", "1000", "--value-size", "1048576",
                 "--concurrency", "64", "--url", String.join(",", cluster.urls)));
         assertTrue(fill.waitFor(120, TimeUnit.SECONDS), "the fill ended");
         assertEquals(0, fill.exitValue(), cluster.output("fill"));
@@ -165,7 +165,7 @@ class ProcessIT {
             assertTrue(NodeProcesses.isUp(cluster.urls.get(i)), "node " + i + " still serves");
             assertFalse(cluster.output("node" + i).contains("out of memory"), cluster.output("node" + i));
         }
-        HttpResponse<byte[]> back = Http.get(cluster.urls.get(1) + "/v0/entity?id=k299");
+        HttpResponse<byte[]> back = Http.get(cluster.urls.get(1) + "/v0/entity?id=k999");
         assertEquals(200, back.statusCode());
         assertEquals(1 << 20, back.body().length);
     }

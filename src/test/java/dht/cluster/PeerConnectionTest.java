@@ -85,6 +85,34 @@ class PeerConnectionTest {
     }
 
     @Test
+    void bodiesInTheirOwnBuffers_goOutWholeAfterTheirHeads_sharedByManyCalls() throws Exception {
+        EchoPeer peer = start(Behaviour.ECHO);
+        PeerConnection connection = new PeerConnection(peer.address(), loop, MAX_REPLY_BYTES);
+        byte[] big = new byte[4 * 1024 * 1024];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) ('a' + i % 26);
+        }
+        List<CompletableFuture<PeerConnection.Reply>> replies = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            byte[] body = i % 10 == 0 ? big : ("small-" + i).getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer head = ByteBuffer.wrap(("PUT /echo HTTP/1.1\r\nHost: test\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
+            connection.submit(new PeerConnection.Call(head, ByteBuffer.wrap(body), reply,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS)));
+            replies.add(reply);
+        }
+        for (int i = 0; i < replies.size(); i++) {
+            byte[] echoed = replies.get(i).get(10, TimeUnit.SECONDS).body();
+            if (i % 10 == 0) {
+                assertArrayEquals(big, echoed, "call " + i);
+            } else {
+                assertEquals("small-" + i, new String(echoed, StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
     void theLengthHeaderIsFoundInAnyCaseAndSpacing() throws Exception {
         PeerConnection connection = new PeerConnection(start(Behaviour.ODD_CASE_HEADER).address(), loop, MAX_REPLY_BYTES);
         assertEquals("odd", new String(submit(connection, "odd").get(10, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8));
