@@ -56,6 +56,8 @@ final class Bench {
         FLAGS.put("from", new String[] {"N", "from of every request (default: the nodes' default)"});
         FLAGS.put("read-share", new String[] {"P", "mixed load: share of GETs, 0 to 1 (default 0.9)"});
         FLAGS.put("heap", new String[] {"SIZE", "each node's -Xmx (default 128m)"});
+        FLAGS.put("jvm-flags", new String[] {"\"-XX:... ...\"", "more JVM options for every node, e.g. a collector: "
+                + "\"-XX:+UseShenandoahGC\""});
         FLAGS.put("node-flags", new String[] {"\"--flag value ...\"", "more dht flags for every node, e.g. \"--workers 4\""});
         FLAGS.put("jar", new String[] {"PATH", "the dht jar the nodes run (default: this one), to compare builds"});
         FLAGS.put("no-profiles", new String[] {"", "record no flamegraphs, so that CPU per request is the nodes' own"});
@@ -426,19 +428,21 @@ final class Bench {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + flags.string("heap", "128m"),
                 // Samples between safepoints too, so cpu profiles do not pile up at loop ends.
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
-                GcLog.option(out.resolve("gc" + i + ".log").toString()),
-                "-jar", flags.string("jar", Shell.ownJar()), "--port", Integer.toString(URI.create(urls.get(i)).getPort()),
-                "--self", urls.get(i), joinLast && i == urls.size() - 1 ? "--join" : "--cluster",
+                GcLog.option(out.resolve("gc" + i + ".log").toString())));
+        command.addAll(words(flags.string("jvm-flags", "")));
+        command.addAll(List.of("-jar", flags.string("jar", Shell.ownJar()),
+                "--port", Integer.toString(URI.create(urls.get(i)).getPort()), "--self", urls.get(i), joinLast && i == urls.size() - 1 ? "--join" : "--cluster",
                 joinLast && i == urls.size() - 1 ? urls.get(0) : String.join(",", members()),
                 "--data", scratch.resolve("node" + i).toString(), "--admin"));
         if (flags.has("repair-diff")) {
             command.addAll(List.of("--hint-window-ms", "1"));
         }
-        String extra = flags.string("node-flags", "").strip();
-        if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("\\s+")));
-        }
+        command.addAll(words(flags.string("node-flags", "")));
         return command;
+    }
+
+    private static List<String> words(String text) {
+        return text.isBlank() ? List.of() : List.of(text.strip().split("\\s+"));
     }
 
     /** The nodes of the cluster at the start: all of them, or with {@code --join-last} all but the last. */
