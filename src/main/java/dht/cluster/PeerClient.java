@@ -43,6 +43,7 @@ public final class PeerClient implements AutoCloseable {
     private final String memberParam;
     private final PeerSettings settings;
     private final PeerConnection[] connections;
+    private final ByteBudget requestBudget; // the loop's, shared by every peer
     private final PeerHealth health = new PeerHealth(System::nanoTime);
     private final long timeoutNanos;
 
@@ -71,6 +72,7 @@ public final class PeerClient implements AutoCloseable {
         for (int i = 0; i < connections.length; i++) {
             connections[i] = new PeerConnection(address, loop, settings.maxEntryBytes());
         }
+        this.requestBudget = loop.requestBudget();
         this.timeoutNanos = settings.timeoutMillis() * 1_000_000L;
         for (int i = 0; i < results.length; i++) {
             results[i] = new LongAdder();
@@ -283,11 +285,20 @@ public final class PeerClient implements AutoCloseable {
             count(refused);
             return CompletableFuture.failedFuture(refused);
         }
+        long bodyBytes = request.body() == null ? 0 : request.body().remaining();
+        if (bodyBytes > 0 && !requestBudget.tryReserve(bodyBytes)) {
+            inFlight.decrementAndGet();
+            PeerException refused = new PeerException(PeerException.Kind.NO_ROOM, "no room for another " + bodyBytes
+                    + "-byte request to peer " + url + ": too many bytes of requests to peers await their replies", null);
+            count(refused);
+            return CompletableFuture.failedFuture(refused);
+        }
         PeerConnection connection = connections[Math.floorMod(next.getAndIncrement(), connections.length)];
         CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
         long sent = System.nanoTime();
         CompletableFuture<T> answer = reply.handle((received, failure) -> {
             inFlight.decrementAndGet();
+            requestBudget.release(bodyBytes);
             try {
                 if (failure != null) {
                     health.failed(sent);

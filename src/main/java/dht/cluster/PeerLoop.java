@@ -28,6 +28,7 @@ public final class PeerLoop implements AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final ByteBudget replyBudget;
+    private final ByteBudget requestBudget;
 
     // any thread
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -35,9 +36,13 @@ public final class PeerLoop implements AutoCloseable {
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private volatile boolean closed;
 
-    /** @param replyBudgetBytes bytes of replies all connections may be reading at once */
-    public PeerLoop(long replyBudgetBytes) {
-        this.replyBudget = new ByteBudget(replyBudgetBytes);
+    /**
+     * @param budgetBytes bytes of replies all connections may be reading at once, and likewise
+     *     bytes of request bodies that calls hold until their replies come
+     */
+    public PeerLoop(long budgetBytes) {
+        this.replyBudget = new ByteBudget(budgetBytes);
+        this.requestBudget = new ByteBudget(budgetBytes);
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -81,6 +86,14 @@ public final class PeerLoop implements AutoCloseable {
     /** What every connection's replies being read are held against. */
     ByteBudget replyBudget() {
         return replyBudget;
+    }
+
+    /**
+     * What the bodies of calls awaiting their replies are held against: a write answered by a
+     * quorum leaves its other replicas' calls holding the value, past the client's own budget.
+     */
+    ByteBudget requestBudget() {
+        return requestBudget;
     }
 
     /** Watches the connection's deadlines from now on. */

@@ -39,9 +39,11 @@ import java.util.function.Function;
  * request is settled in bounded time, and a request fails only after every one of its replicas
  * was called.
  *
- * <p>Memory. Large answers (over {@link #SMALL_ANSWER_BYTES}) a read holds until its last reply
- * count against a node-wide budget; one that does not fit counts as a failed reply. Many reads of
- * large values at once then fail some of them (504) instead of exhausting the heap.
+ * <p>Memory. Large answers (over {@link #SMALL_ANSWER_BYTES}) count against a node-wide budget
+ * while a read holds them; one that does not fit counts as a failed reply. Many reads of large
+ * values at once then fail some of them (503 or 504) instead of exhausting the heap. A read holds only
+ * the newest answer so far ({@link ReadRepair}): the others are let go, and their room returned,
+ * as they arrive.
  *
  * <p>Not guaranteed. Concurrent writes to one key are resolved by last-writer-wins on versions,
  * and the loser is lost. A write that failed its quorum (504) may still have reached some
@@ -180,15 +182,13 @@ public final class Coordinator {
     private final class Read extends FanOut {
         final CompletableFuture<Outcome> result = new CompletableFuture<>();
         private final byte[] key;
-        private final Record[] answers;
-        private final boolean[] answered;
+        private final ReadRepair repair;
         private final AtomicLong heldBytes = new AtomicLong(); // of the node's answer budget
 
         Read(byte[] key, Replica[] replicas, int ack) {
             super(replicas, ack);
             this.key = key;
-            this.answers = new Record[replicas.length];
-            this.answered = new boolean[replicas.length];
+            this.repair = new ReadRepair(replicas.length);
         }
 
         @Override
@@ -225,22 +225,25 @@ public final class Coordinator {
         void replied(int i, Object value, Throwable failure, Quorum.Decision decision) {
             if (failure == null) {
                 Record record = (Record) value;
-                answers[i] = record;
-                answered[i] = true;
                 if (record != null) {
                     clock.observe(record.version());
                 }
+                Record dropped = repair.add(i, record);
+                if (dropped != null && dropped.valueLength() > SMALL_ANSWER_BYTES) {
+                    Coordinator.this.answers.release(dropped.valueLength());
+                    heldBytes.addAndGet(-dropped.valueLength());
+                }
             }
             settle(result, decision, newest -> newest == null || !newest.liveAt(clock.wallMillis())
-                    ? Outcome.NOT_FOUND : new Outcome.Found(newest.value()));
+                    ? Outcome.NOT_FOUND : new Outcome.Found(newest));
         }
 
         @Override
         void ended(boolean[] skipped) {
             Coordinator.this.answers.release(heldBytes.get());
-            Record newest = ReadRepair.newest(answered, answers);
+            Record newest = repair.newest();
             for (int i = 0; i < replicas.length; i++) {
-                if (ReadRepair.isStale(i, answered, answers, newest)) {
+                if (repair.isStale(i)) {
                     Replica stale = replicas[i];
                     followUps.run(FollowUps.Kind.REPAIR, newest.valueLength(), () -> stale.write(key, newest).whenComplete((ignored, failure) -> {
                         if (failure != null) {

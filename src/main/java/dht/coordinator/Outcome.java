@@ -1,5 +1,7 @@
 package dht.coordinator;
 
+import dht.storage.Record;
+
 /** What a client request came to; the HTTP layer maps each kind to exactly one status. */
 public sealed interface Outcome {
     Outcome NOT_FOUND = new NotFound();
@@ -7,7 +9,7 @@ public sealed interface Outcome {
     Outcome DELETED = new Deleted();
 
     /** The newest record is a live value. */
-    record Found(byte[] value) implements Outcome {
+    record Found(Record record) implements Outcome {
     }
 
     /** No replica had the key, or the newest record is a tombstone. */

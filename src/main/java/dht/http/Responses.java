@@ -15,7 +15,7 @@ final class Responses {
 
     static Response of(Outcome outcome) {
         if (outcome instanceof Outcome.Found found) {
-            return new Response(Response.OK, found.value());
+            return new ValueResponse(found.record());
         }
         if (outcome instanceof Outcome.NotFound) {
             return new Response(Response.NOT_FOUND, Response.EMPTY);

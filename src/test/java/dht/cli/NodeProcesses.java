@@ -103,6 +103,12 @@ final class NodeProcesses implements AutoCloseable {
         assertTrue(nodes[i].waitFor(10, TimeUnit.SECONDS), "node " + i + " ended after kill -9");
     }
 
+    /** Sends the node a signal by name (STOP freezes it, with its sockets open; CONT thaws it). */
+    void signal(int i, String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(nodes[i].pid())).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + name + " node " + i);
+    }
+
     static boolean isUp(String url) {
         try {
             return Http.get(url + "/v0/status").statusCode() == 200;

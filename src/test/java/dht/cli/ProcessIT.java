@@ -171,6 +171,40 @@ class ProcessIT {
     }
 
     @Test
+    void sixtyFourWritersOf1MiBValues_thatIgnoreRefusals_withAReplicaFrozen_runNoNodeOutOfMemory() throws Exception {
+        cluster = new NodeProcesses(3);
+        cluster.startAll();
+        // Writes are answered by the two others, while each call to the frozen one holds its value.
+        cluster.signal(2, "STOP");
+        byte[] value = new byte[1 << 20];
+        String entity = cluster.urls.get(0) + "/v0/entity?id=";
+        AtomicInteger stored = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        ExecutorService writers = Executors.newFixedThreadPool(64);
+        for (int w = 0; w < 64; w++) {
+            String key = entity + "w" + w + "-";
+            writers.execute(() -> {
+                for (int i = 0; System.nanoTime() < end; i++) {
+                    try {
+                        (Http.put(key + i % 4, value).statusCode() == 201 ? stored : refused).incrementAndGet();
+                    } catch (RuntimeException e) {
+                        refused.incrementAndGet(); // a refused body closes the connection: straight on, no pause
+                    }
+                }
+            });
+        }
+        writers.shutdown();
+        assertTrue(writers.awaitTermination(60, TimeUnit.SECONDS), "the writers stopped");
+        cluster.signal(2, "CONT");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(NodeProcesses.isUp(cluster.urls.get(i)), "node " + i + " still serves");
+            assertFalse(cluster.output("node" + i).contains("out of memory"), cluster.output("node" + i));
+        }
+        assertTrue(stored.get() > 0, stored + " stored, " + refused + " refused");
+    }
+
+    @Test
     void rangeOf220MiB_streamsThroughA64MiBHeap_fromBothNodes() throws Exception {
         cluster = new NodeProcesses(2);
         List<String> urls = cluster.urls;

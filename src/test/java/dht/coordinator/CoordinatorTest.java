@@ -85,7 +85,7 @@ class CoordinatorTest {
     }
 
     private static String value(Outcome outcome) {
-        return new String(assertInstanceOf(Outcome.Found.class, outcome).value(), StandardCharsets.UTF_8);
+        return new String(assertInstanceOf(Outcome.Found.class, outcome).record().value(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -204,7 +204,7 @@ class MembershipChangeTest {
     }
 
     private static String value(Outcome outcome) {
-        return new String(assertInstanceOf(Outcome.Found.class, outcome).value(), StandardCharsets.UTF_8);
+        return new String(assertInstanceOf(Outcome.Found.class, outcome).record().value(), StandardCharsets.UTF_8);
     }
 
     /** Polls a condition instead of sleeping. */
