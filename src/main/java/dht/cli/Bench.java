@@ -431,7 +431,8 @@ final class Bench {
                 GcLog.option(out.resolve("gc" + i + ".log").toString())));
         command.addAll(words(flags.string("jvm-flags", "")));
         command.addAll(List.of("-jar", flags.string("jar", Shell.ownJar()),
-                "--port", Integer.toString(URI.create(urls.get(i)).getPort()), "--self", urls.get(i), joinLast && i == urls.size() - 1 ? "--join" : "--cluster",
+                "--port", Integer.toString(URI.create(urls.get(i)).getPort()), "--self", urls.get(i),
+                joinLast && i == urls.size() - 1 ? "--join" : "--cluster",
                 joinLast && i == urls.size() - 1 ? urls.get(0) : String.join(",", members()),
                 "--data", scratch.resolve("node" + i).toString(), "--admin"));
         if (flags.has("repair-diff")) {

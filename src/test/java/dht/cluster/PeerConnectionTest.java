@@ -73,10 +73,7 @@ class PeerConnectionTest {
     void requestsLargerThanTheSocketBuffersGoOutWhole() throws Exception {
         EchoPeer peer = start(Behaviour.ECHO);
         PeerConnection connection = new PeerConnection(peer.address(), loop, MAX_REPLY_BYTES);
-        byte[] big = new byte[8 * 1024 * 1024];
-        for (int i = 0; i < big.length; i++) {
-            big[i] = (byte) ('a' + i % 26);
-        }
+        byte[] big = letters(8 * 1024 * 1024);
         String text = new String(big, StandardCharsets.US_ASCII);
         CompletableFuture<PeerConnection.Reply> first = submit(connection, text);
         CompletableFuture<PeerConnection.Reply> second = submit(connection, "after");
@@ -88,10 +85,7 @@ class PeerConnectionTest {
     void bodiesInTheirOwnBuffers_goOutWholeAfterTheirHeads_sharedByManyCalls() throws Exception {
         EchoPeer peer = start(Behaviour.ECHO);
         PeerConnection connection = new PeerConnection(peer.address(), loop, MAX_REPLY_BYTES);
-        byte[] big = new byte[4 * 1024 * 1024];
-        for (int i = 0; i < big.length; i++) {
-            big[i] = (byte) ('a' + i % 26);
-        }
+        byte[] big = letters(4 * 1024 * 1024);
         List<CompletableFuture<PeerConnection.Reply>> replies = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             byte[] body = i % 10 == 0 ? big : ("small-" + i).getBytes(StandardCharsets.US_ASCII);
@@ -171,6 +165,14 @@ class PeerConnectionTest {
         connection.reset("the node is stopping");
         ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
         assertEquals("the node is stopping", failed.getCause().getMessage());
+    }
+
+    private static byte[] letters(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) ('a' + i % 26);
+        }
+        return bytes;
     }
 
     private static CompletableFuture<PeerConnection.Reply> submit(PeerConnection connection, String body) {
