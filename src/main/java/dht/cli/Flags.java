@@ -37,6 +37,7 @@ public final class Flags {
         NODE.put("repair-interval-ms", new String[] {"MS", "anti-entropy: compare and repair with each peer every MS (default 3600000, 1 h)"});
         NODE.put("repair-mb-per-s", new String[] {"MB", "anti-entropy: records each scan reads and each exchange sends per second at most (default 16)"});
         NODE.put("stream-mb-per-s", new String[] {"MB", "membership changes: handoff records each node receives, and cleanup reads, per second at most (default 32)"});
+        NODE.put("speculative-read-ms", new String[] {"MS", "a read calls ack replicas, and the others after MS without a decision or at once when one fails; 0 calls all at once (default 10)"});
         NODE.put("fsync", new String[] {"", "acknowledge a write once a WAL sync covers it (group commit): survives power loss"});
         NODE.put("fsync-interval-ms", new String[] {"MS", "sync the WAL every MS instead; a power loss can take the last MS of writes"});
         NODE.put("streams", new String[] {"N", "range streams open at once, clients' and peers' together; more get 503 (default 8)"});

@@ -246,7 +246,8 @@ public final class Main {
                 flags.integer("stream-idle-ms", 30_000, 1, 3_600_000),
                 flags.integer("repair-interval-ms", 3_600_000, 100, Integer.MAX_VALUE),
                 (long) flags.integer("repair-mb-per-s", 16, 1, 1 << 20) * MIB,
-                (long) flags.integer("stream-mb-per-s", 32, 1, 1 << 20) * MIB);
+                (long) flags.integer("stream-mb-per-s", 32, 1, 1 << 20) * MIB,
+                flags.integer("speculative-read-ms", 10, 0, 600_000));
         if (tuning.tombstoneGraceMillis() <= tuning.hintWindowMillis()) {
             throw new UsageException("--tombstone-grace-ms must exceed --hint-window-ms, or a late hint could revive a purged delete");
         }

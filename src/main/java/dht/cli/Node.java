@@ -24,6 +24,7 @@ import dht.coordinator.RemoteReplica;
 import dht.coordinator.RepairLedger;
 import dht.coordinator.Replica;
 import dht.coordinator.SharedRecords;
+import dht.coordinator.SpeculativeReads;
 import dht.coordinator.TombstonePurge;
 import dht.coordinator.TransitionDriver;
 import dht.http.BodyBudget;
@@ -157,7 +158,10 @@ final class Node implements AutoCloseable {
                     wallMillis);
             // Room for the largest value's answers from two replicas, so one read at the default
             // quorum always fits; more only while reads of large values are few.
-            Coordinator coordinator = new Coordinator(view, clock, hints, followUps, new ByteBudget(2 * tuning.bodyMemoryBytes()));
+            SpeculativeReads speculative = new SpeculativeReads(tuning.speculativeReadMillis(), System::nanoTime);
+            peerLoop.onTick(speculative::sweep);
+            Coordinator coordinator = new Coordinator(view, clock, hints, followUps, new ByteBudget(2 * tuning.bodyMemoryBytes()),
+                    speculative);
             SharedRecords shared = new SharedRecords(wrapped, view::placement, self, tuning.repairBytesPerSecond());
             RepairLedger ledger = new RepairLedger();
             repair = new AntiEntropy(self, shared, local, () -> repairPeers(view.placement()), () -> view.placement().changing(),
@@ -178,7 +182,7 @@ final class Node implements AutoCloseable {
                     bodies, connections, streams);
             ClusterReport cluster = new ClusterReport(self, view, driver, handoff, cleanup);
             NodeMetrics metrics = new NodeMetrics(peers.all(), store, wal, workers, hints, followUps, bodies, connections,
-                    streams, repair, purge);
+                    streams, repair, purge, speculative);
             metrics.membership(view, handoff, cleanup);
             Observability observability = new Observability(status::json, metrics::scrape, metrics.contentType(),
                     metrics.requests(), config.access());

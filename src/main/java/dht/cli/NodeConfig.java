@@ -44,11 +44,12 @@ record NodeConfig(int port, String self, List<String> cluster, List<String> join
      * @param repairIntervalMillis how often anti-entropy runs a pass with every peer
      * @param repairBytesPerSecond how many bytes of records anti-entropy exchanges per second at most
      * @param streamBytesPerSecond how many bytes of records a node receives per second in handoffs, and cleanup reads
+     * @param speculativeReadMillis how long a read waits for its {@code ack} replicas before calling the others; 0 calls all at once
      */
     record Tuning(int workers, int queue, int queueMillis, int selectors, int partitions, int maxValueBytes,
                   int drainMillis, int replicas, long hintWindowMillis, long hintMaxBytes,
                   long tombstoneGraceMillis, long bodyMemoryBytes, int streams, int maxConnections,
                   long bodyTimeoutMillis, long writeTimeoutMillis, long streamIdleMillis, long repairIntervalMillis,
-                  long repairBytesPerSecond, long streamBytesPerSecond) {
+                  long repairBytesPerSecond, long streamBytesPerSecond, long speculativeReadMillis) {
     }
 }

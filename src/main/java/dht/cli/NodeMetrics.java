@@ -7,6 +7,7 @@ import dht.coordinator.Cleanup;
 import dht.coordinator.ClusterView;
 import dht.coordinator.Handoff;
 import dht.coordinator.FollowUps;
+import dht.coordinator.SpeculativeReads;
 import dht.coordinator.Hints;
 import dht.coordinator.TombstonePurge;
 import dht.http.BodyBudget;
@@ -42,7 +43,8 @@ final class NodeMetrics {
 
     /** @param peers the clients of the other members, live: members that join show up */
     NodeMetrics(Collection<PeerClient> peers, RocksStore store, WalSync wal, WorkerPool workers, Hints hints, FollowUps followUps,
-                BodyBudget bodies, Connections connections, RangeStreams streams, AntiEntropy repair, TombstonePurge purge) {
+                BodyBudget bodies, Connections connections, RangeStreams streams, AntiEntropy repair, TombstonePurge purge,
+                SpeculativeReads speculative) {
         CounterWithCallback.builder()
                 .name("dht_peer_calls")
                 .help("Calls to each peer (replica reads and writes, range streams), by how they ended")
@@ -108,6 +110,8 @@ final class NodeMetrics {
                     }
                 })
                 .register(registry);
+        counter("dht_speculative_reads", "Reads that called their spare replicas because their first ones had not decided within --speculative-read-ms",
+                speculative::fired);
         gauge("dht_followups_queued", "Hints and read repairs waiting for the follow-up thread", followUps::queued);
         gauge("dht_worker_queue_depth", "Requests waiting for a worker", workers::queued);
         gauge("dht_worker_busy", "Workers running a request", workers::busy);

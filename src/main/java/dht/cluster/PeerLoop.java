@@ -12,12 +12,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 
 /**
  * The one thread that does all of a node's peer I/O: an epoll selector over every
  * {@link PeerConnection}. Callers never block on a peer; they hand work to this loop, which
  * batches it: under load, one wake-up writes many queued requests and reads many replies. Every
- * few milliseconds it also fails the calls past their deadline, so no call needs a timer. While
+ * few milliseconds it also fails the calls past their deadline, and runs the ticks it was given,
+ * so no call needs a timer. While
  * it sleeps, a caller may write its own request (see {@link PeerConnection}) rather than wake it.
  */
 public final class PeerLoop implements AutoCloseable {
@@ -33,6 +35,7 @@ public final class PeerLoop implements AutoCloseable {
     // any thread
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<PeerConnection> connections = new CopyOnWriteArrayList<>();
+    private final List<LongConsumer> ticks = new CopyOnWriteArrayList<>();
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -101,6 +104,14 @@ public final class PeerLoop implements AutoCloseable {
         connections.add(connection);
     }
 
+    /**
+     * Runs {@code tick} with {@link System#nanoTime} on the loop thread every few milliseconds
+     * from now on. It must be quick and must not block or touch the disk.
+     */
+    public void onTick(LongConsumer tick) {
+        ticks.add(tick);
+    }
+
     /** Registers a channel; call on the loop thread. */
     SelectionKey register(SelectableChannel channel, int ops, PeerConnection connection)
             throws IOException {
@@ -132,6 +143,9 @@ public final class PeerLoop implements AutoCloseable {
                     lastSweep = now;
                     for (PeerConnection connection : connections) {
                         connection.expire(now);
+                    }
+                    for (LongConsumer tick : ticks) {
+                        tick.accept(now);
                     }
                 }
             } catch (IOException | RuntimeException e) {

@@ -20,13 +20,15 @@ import java.util.function.Function;
  * {@link Placement} of the moment says which lists a request uses and how many answers a write
  * needs. The coordinator stamps a write with its hybrid
  * clock and sends the call to every replica at once ({@link FanOut}: peers first, replicas marked
- * down only when needed). It settles the request as soon as {@link Quorum} decides, either
- * {@code ack} answers or too many failures for that. Whichever thread delivers the deciding reply
+ * down only when needed). A read calls only {@code ack} replicas, this node first, and the
+ * others when one fails or when it is still undecided after a delay ({@link SpeculativeReads}).
+ * It settles the request as soon as {@link Quorum} decides, either {@code ack} answers or too
+ * many failures for that. Whichever thread delivers the deciding reply
  * completes the future, so nothing waits on a peer. Replies that arrive later still do useful
  * work, on the {@link FollowUps} executor, never on the thread that delivered them:
  * <ul>
- *   <li>a read compares all answers once they are in, and writes the newest record back to the
- *       replicas that answered with an older one ({@link ReadRepair});</li>
+ *   <li>a read compares the answers of the replicas it called once they are in, and writes the
+ *       newest record back to those that answered with an older one ({@link ReadRepair});</li>
  *   <li>a write that a peer missed, or that skipped a peer marked down, becomes a hint for it
  *       ({@link Hints}).</li>
  * </ul>
@@ -60,13 +62,17 @@ public final class Coordinator {
     private final Hints hints;
     private final FollowUps followUps;
     private final ByteBudget answers;
+    private final SpeculativeReads speculative;
 
     /**
      * @param view the membership requests are routed by
      * @param answers what large answers held by reads in flight count against
+     * @param speculative when reads call the replicas they held back
      */
-    public Coordinator(ClusterView view, HybridClock clock, Hints hints, FollowUps followUps, ByteBudget answers) {
+    public Coordinator(ClusterView view, HybridClock clock, Hints hints, FollowUps followUps, ByteBudget answers,
+                       SpeculativeReads speculative) {
         this.answers = answers;
+        this.speculative = speculative;
         this.view = view;
         this.clock = clock;
         this.hints = hints;
@@ -82,6 +88,9 @@ public final class Coordinator {
     public CompletableFuture<Outcome> get(byte[] key, Replication replication) {
         Read read = new Read(key, view.placement().readReplicas(key, replication.from()), replication.ack());
         read.start();
+        if (read.holdsSpares()) {
+            read.watch();
+        }
         return read.result;
     }
 
@@ -184,11 +193,24 @@ public final class Coordinator {
         private final byte[] key;
         private final ReadRepair repair;
         private final AtomicLong heldBytes = new AtomicLong(); // of the node's answer budget
+        private volatile SpeculativeReads.Due due;
 
         Read(byte[] key, Replica[] replicas, int ack) {
-            super(replicas, ack);
+            super(replicas, ack, speculative.enabled());
             this.key = key;
             this.repair = new ReadRepair(replicas.length);
+        }
+
+        /**
+         * Starts the delay after which the spares are called. Either this sees the read ended, or
+         * ended() sees the entry: both sides write, then read the other's field.
+         */
+        void watch() {
+            SpeculativeReads.Due entry = speculative.watch(this);
+            due = entry;
+            if (finished()) {
+                entry.clear();
+            }
         }
 
         @Override
@@ -240,6 +262,10 @@ public final class Coordinator {
 
         @Override
         void ended(boolean[] skipped) {
+            SpeculativeReads.Due entry = due;
+            if (entry != null) {
+                entry.clear();
+            }
             Coordinator.this.answers.release(heldBytes.get());
             Record newest = repair.newest();
             for (int i = 0; i < replicas.length; i++) {
@@ -265,7 +291,7 @@ public final class Coordinator {
         private final Placement placement;
 
         Write(byte[] key, Record record, Replica[] replicas, int ack, Outcome done, Placement placement) {
-            super(replicas, ack);
+            super(replicas, ack, false);
             this.key = key;
             this.record = record;
             this.done = done;

@@ -10,20 +10,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The calls of one request to its replicas, and the order they go out in. Replicas marked down
  * are held back on standby while the others can reach {@code ack} without them, and called in
  * the moment the others cannot (see {@link Quorum}): a down mark saves a call, never a request.
- * Remote calls go out before the local one, which runs on the caller's thread, so a slow local
- * disk never delays the peers. Subclasses say what a call is and what its reply means.
+ * A fan-out with spares also holds back the healthy remote replicas beyond {@code ack}, the last
+ * in the preference list first, until a failure or {@link #speculate} calls them in (reads; see
+ * {@link SpeculativeReads}). Remote calls go out before the local one, which runs on the
+ * caller's thread, so a slow local disk never delays the peers. Subclasses say what a call is
+ * and what its reply means.
  */
 abstract class FanOut {
     // fixed after construction
     final Replica[] replicas;
     private final Quorum quorum;
 
-    // Written by the constructor, then once by the one reply that calls the standby replicas in,
-    // before any of their replies; read by ended(), which the last reply's decrement orders after.
+    // Written by the constructor, then once by whoever calls the standby replicas in, before any
+    // of their replies; read by ended(), which the last decrement of outstanding orders after.
     private final boolean[] held;
+    private final boolean spares;
     private final AtomicInteger outstanding;
 
-    FanOut(Replica[] replicas, int ack) {
+    /** @param spares whether to hold back the healthy remote replicas that {@code ack} does not need */
+    FanOut(Replica[] replicas, int ack, boolean spares) {
         this.replicas = replicas;
         int up = 0;
         for (Replica replica : replicas) {
@@ -34,11 +39,33 @@ abstract class FanOut {
         if (up >= ack) {
             for (int i = 0; i < replicas.length; i++) {
                 held[i] = replicas[i].isDown();
-                standby += held[i] ? 1 : 0;
+            }
+            // The local replica is never a spare: it costs no round trip, and a spare may be
+            // called from the peer loop, which must not touch the disk.
+            int extra = spares ? up - ack : 0;
+            for (int i = replicas.length - 1; i >= 0 && extra > 0; i--) {
+                if (!held[i] && !replicas[i].isLocal()) {
+                    held[i] = true;
+                    extra--;
+                }
+            }
+            for (boolean h : held) {
+                standby += h ? 1 : 0;
             }
         }
+        this.spares = spares && up > ack;
         this.quorum = new Quorum(ack, replicas.length - standby, standby);
         this.outstanding = new AtomicInteger(replicas.length - standby);
+    }
+
+    /** Whether this fan-out held healthy replicas back as spares. */
+    final boolean holdsSpares() {
+        return spares;
+    }
+
+    /** Whether every call made has replied. */
+    final boolean finished() {
+        return outstanding.get() == 0;
     }
 
     /** The call to one replica; its value is a {@code Record} for reads. */
@@ -64,10 +91,13 @@ abstract class FanOut {
     abstract void ended(boolean[] skipped);
 
     final void start() {
+        // A reply may call the held replicas in while this loop still runs (a call can fail on
+        // this thread, or on the peer loop's at once), so the replicas to call are read first.
+        boolean[] first = held.clone();
         for (int pass = 0; pass < 2; pass++) {
             boolean local = pass == 1;
             for (int i = 0; i < replicas.length; i++) {
-                if (!held[i] && replicas[i].isLocal() == local) {
+                if (!first[i] && replicas[i].isLocal() == local) {
                     send(i);
                 }
             }
@@ -90,7 +120,29 @@ abstract class FanOut {
         });
     }
 
-    /** Called at most once, by the reply that made the quorum call them. */
+    /**
+     * Calls the held replicas in now, unless the quorum has decided or they were called already.
+     * Any thread; the calls it makes are remote only.
+     *
+     * @return whether it called them
+     */
+    final boolean speculate() {
+        // A token of its own in outstanding keeps ended() from running while the calls go out;
+        // none is taken once every call has replied, when there is nothing left to decide.
+        if (outstanding.getAndUpdate(n -> n == 0 ? 0 : n + 1) == 0) {
+            return false;
+        }
+        boolean called = quorum.callStandby();
+        if (called) {
+            callStandby();
+        }
+        if (outstanding.decrementAndGet() == 0) {
+            ended(held);
+        }
+        return called;
+    }
+
+    /** Called at most once, by whoever made the quorum call them. */
     private void callStandby() {
         int count = 0;
         for (boolean h : held) {

@@ -7,8 +7,9 @@ import dht.storage.StorageException;
 /**
  * Decides a fan-out from the replies as they arrive: done when {@code ack} replicas answered,
  * failed as soon as too many failed for that to happen. Replicas held back on standby (those
- * marked down, while the others could reach {@code ack}) are called in only when the others can
- * no longer make it, so a request fails only once every replica was tried. It keeps the newest
+ * marked down, while the others could reach {@code ack}, and a read's spares) are called in when
+ * the others can no longer make it, so a request fails only once every replica was tried; a
+ * read's spares also when it is slow. It keeps the newest
  * record among the answers (for reads). Pure bookkeeping; callers serialize calls.
  */
 final class Quorum {
@@ -71,6 +72,20 @@ final class Quorum {
             return new Decision(false, null, failureOutcome());
         }
         return null;
+    }
+
+    /**
+     * Calls the standby replicas in before any failure asks for them (a slow read's spares).
+     *
+     * @return whether the caller must now call them: false once decided or already called
+     */
+    synchronized boolean callStandby() {
+        if (decided || standby == 0) {
+            return false;
+        }
+        called += standby;
+        standby = 0;
+        return true;
     }
 
     private Outcome failureOutcome() {

@@ -23,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,6 +111,28 @@ class ProcessIT {
             assertEquals("v" + i, Http.text(Http.get(urls.get(2) + "/v0/entity?id=away-" + i)));
         }
         assertEquals(404, Http.get(urls.get(2) + "/v0/entity?id=away-0").statusCode());
+    }
+
+    @Test
+    void readsWithTheDefaults_withAReplicaFrozen_callTheirSpareAfterTheDelay_notAfterThePeerDeadline() throws Exception {
+        cluster = new NodeProcesses(3, "--peer-timeout-ms", "5000");
+        cluster.startAll();
+        String entity = cluster.urls.get(0) + "/v0/entity?id=frozen-";
+        for (int i = 0; i < 100; i++) {
+            assertEquals(201, Http.put(entity + i + "&ack=3", "v" + i).statusCode());
+        }
+        cluster.signal(2, "STOP");
+        long slowestMillis = 0;
+        for (int i = 0; i < 100; i++) {
+            long started = System.nanoTime();
+            assertEquals("v" + i, Http.text(Http.get(entity + i)));
+            slowestMillis = Math.max(slowestMillis, (System.nanoTime() - started) / 1_000_000);
+        }
+        cluster.signal(2, "CONT");
+        assertTrue(slowestMillis < 2_500, "the slowest read took " + slowestMillis + " ms: it waited for the frozen peer");
+        String metrics = Http.text(Http.get(cluster.urls.get(0) + "/metrics"));
+        Matcher fired = Pattern.compile("(?m)^dht_speculative_reads_total ([0-9.]+)").matcher(metrics);
+        assertTrue(fired.find() && Double.parseDouble(fired.group(1)) > 0, "reads called their spares: " + metrics);
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -33,6 +34,8 @@ class CoordinatorTest {
     private static final Replication QUORUM = new Replication(2, 3);
 
     private final AtomicLong wallMillis = new AtomicLong(1_800_000_000_000L);
+    private final AtomicLong nanos = new AtomicLong();
+    private SpeculativeReads speculative = new SpeculativeReads(10, nanos::get);
     private final List<String> callLog = new ArrayList<>();
     private final MemoryStore[] stores = {new MemoryStore(), new MemoryStore(), new MemoryStore()};
     private final FaultyReplica[] replicas = new FaultyReplica[3];
@@ -64,7 +67,8 @@ class CoordinatorTest {
         ClusterView view = new ClusterView(Membership.initial(URLS, 3), stores[0], 64,
                 url -> replicas[URLS.indexOf(url)], url -> CompletableFuture.failedFuture(new IllegalStateException("no peers")));
         hints = new Hints(stores[0], wals[0], () -> List.of(replicas[1], replicas[2]), 3_600_000, 16 << 20, wallMillis::get);
-        coordinator = new Coordinator(view, new HybridClock(wallMillis::get, 60_000), hints, followUps, new ByteBudget(1 << 20));
+        coordinator = new Coordinator(view, new HybridClock(wallMillis::get, 60_000), hints, followUps, new ByteBudget(1 << 20),
+                speculative);
     }
 
     private static Outcome now(CompletableFuture<Outcome> outcome) {
@@ -88,11 +92,26 @@ class CoordinatorTest {
         return new String(assertInstanceOf(Outcome.Found.class, outcome).record().value(), StandardCharsets.UTF_8);
     }
 
+    /** Moves the clock past reads' spare delay and sweeps, as the peer loop's tick would. */
+    private void spareDelayPasses(long millis) {
+        speculative.sweep(nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis)));
+    }
+
+    /** The peer a default read calls besides this node; the other is its spare. */
+    private int calledPeer() {
+        callLog.clear();
+        get(QUORUM);
+        assertEquals(2, callLog.size(), "a read calls ack replicas: " + callLog);
+        return URLS.indexOf(callLog.get(0).equals(URLS.get(0)) ? callLog.get(1) : callLog.get(0));
+    }
+
     @Test
-    void put_andGet_oneReplicaHangs_theOthersSettleAtOnce() {
+    void put_andGet_oneReplicaHangs_theOthersSettle_theReadOnceItsSpareIsCalled() {
         replicas[1].set(FaultyReplica.Mode.HANG);
         assertSame(Outcome.STORED, put("v", QUORUM));
-        assertEquals("v", value(get(QUORUM)));
+        CompletableFuture<Outcome> read = coordinator.get(KEY, QUORUM);
+        spareDelayPasses(10);
+        assertEquals("v", value(now(read)));
         assertNull(stores[1].get(KEY));
         replicas[1].release();
         assertEquals("v", text(stores[1].get(KEY)), "the late write still lands");
@@ -154,6 +173,63 @@ class CoordinatorTest {
         assertInstanceOf(Outcome.NotEnoughReplicas.class, put("v", QUORUM));
         assertEquals(1, replicas[1].calls());
         assertEquals(1, replicas[2].calls());
+    }
+
+    @Test
+    void get_callsAckReplicas_thisNodeFirst_andNoSpareOnceDecided() {
+        assertSame(Outcome.STORED, put("v", ALL));
+        callLog.clear();
+        assertEquals("v", value(get(QUORUM)));
+        assertEquals(2, callLog.size(), "one peer and this node: " + callLog);
+        assertTrue(callLog.contains(URLS.get(0)));
+        spareDelayPasses(60_000);
+        assertEquals(2, callLog.size(), "a decided read calls no spare: " + callLog);
+        assertEquals(0, speculative.fired());
+    }
+
+    @Test
+    void get_calledPeerHangs_theSpareIsCalledOnceTheDelayPasses_notBefore() {
+        assertSame(Outcome.STORED, put("v", ALL));
+        int peer = calledPeer();
+        replicas[peer].set(FaultyReplica.Mode.HANG);
+        callLog.clear();
+        CompletableFuture<Outcome> read = coordinator.get(KEY, QUORUM);
+        spareDelayPasses(9);
+        assertFalse(read.isDone());
+        assertEquals(2, callLog.size());
+        spareDelayPasses(1);
+        assertEquals("v", value(now(read)));
+        assertEquals(List.of(URLS.get(3 - peer)), callLog.subList(2, 3), "the spare, called once");
+        assertEquals(1, speculative.fired());
+        spareDelayPasses(60_000);
+        assertEquals(3, callLog.size());
+    }
+
+    @Test
+    void get_calledPeerFails_theSpareIsCalledAtOnce() {
+        assertSame(Outcome.STORED, put("v", ALL));
+        int peer = calledPeer();
+        replicas[peer].set(FaultyReplica.Mode.FAIL);
+        callLog.clear();
+        assertEquals("v", value(get(QUORUM)));
+        assertEquals(List.of(URLS.get(peer), URLS.get(3 - peer), URLS.get(0)), callLog,
+                "the failed peer, then its spare at once (its reply came before the loop went on), then this node");
+        assertEquals(0, speculative.fired());
+    }
+
+    @Test
+    void get_withoutSpares_callsEveryReplica_andRepairsEachStaleOne() {
+        speculative = new SpeculativeReads(0, nanos::get);
+        build(new FollowUps(Runnable::run, Long.MAX_VALUE));
+        HybridClock writer = new HybridClock(wallMillis::get, 60_000);
+        Record older = Record.live(writer.next(), "old".getBytes(StandardCharsets.UTF_8));
+        Record newer = Record.live(writer.next(), "new".getBytes(StandardCharsets.UTF_8));
+        stores[0].put(KEY, older);
+        stores[1].put(KEY, newer);
+        stores[2].put(KEY, older);
+        assertEquals("new", value(get(QUORUM)), "the peers answer first, and one has the newest");
+        assertEquals(newer, stores[0].get(KEY));
+        assertEquals(newer, stores[2].get(KEY));
     }
 
     @Test

@@ -57,7 +57,8 @@ class MembershipChangeTest {
         FollowUps none = new FollowUps(task -> {
             throw new RejectedExecutionException("no follow-ups in these tests");
         }, Long.MAX_VALUE);
-        coordinator = new Coordinator(view, new HybridClock(wallMillis::get, 60_000), hints, none, new ByteBudget(1 << 20));
+        coordinator = new Coordinator(view, new HybridClock(wallMillis::get, 60_000), hints, none, new ByteBudget(1 << 20),
+                new SpeculativeReads(0, System::nanoTime));
     }
 
     @AfterEach
