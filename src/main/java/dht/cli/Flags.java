@@ -19,7 +19,7 @@ public final class Flags {
         NODE.put("join", new String[] {"URL,...", "instead of --cluster: join the cluster of these members (seeds), taking its membership"});
         NODE.put("data", new String[] {"DIR", "data directory (default ./data; the local cluster uses DIR/PORT)"});
         NODE.put("workers", new String[] {"N", "worker threads per node (default: cores)"});
-        NODE.put("queue", new String[] {"N", "requests that may wait for a worker before 503 (default 1024)"});
+        NODE.put("queue", new String[] {"N", "requests that may wait for a worker before 503, and the most whose replicas are all peers that selectors coordinate at once (default 1024)"});
         NODE.put("queue-ms", new String[] {"MS", "longest wait for a worker before 503 (default 500)"});
         NODE.put("selectors", new String[] {"N", "selector threads per node (default: cores / 2, at least 1)"});
         NODE.put("partitions", new String[] {"N", "virtual nodes: equal arcs of the ring, a power of two (default 262144)"});

@@ -85,6 +85,23 @@ public final class Coordinator {
         return Replication.of(ack, from, placement.replicationFactor(), placement.members());
     }
 
+    /**
+     * Whether a read or write of the key calls this node's store. One that does not only sends
+     * calls to peers, so it may be coordinated on any thread, a selector's included. A change of
+     * membership between this answer and the request may make it call the store after all: a
+     * RocksDB call of microseconds, as selectors make for peers' calls anyway.
+     */
+    public boolean callsLocal(byte[] key, Replication replication, boolean write) {
+        Placement placement = view.placement();
+        for (Replica replica : write ? placement.writeReplicas(key, replication.from())
+                : placement.readReplicas(key, replication.from())) {
+            if (replica.isLocal()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public CompletableFuture<Outcome> get(byte[] key, Replication replication) {
         Read read = new Read(key, view.placement().readReplicas(key, replication.from()), replication.ack());
         read.start();

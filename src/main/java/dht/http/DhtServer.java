@@ -25,6 +25,7 @@ import one.nio.server.RejectedSessionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -69,6 +70,7 @@ public final class DhtServer extends HttpServer {
     private static final int DEFAULT_PROFILE_SECONDS = 10;
     private static final int DEADLINE_CHECK_MILLIS = 1000;
     private static final int MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+    private static final Runnable NOTHING = () -> { };
 
     // fixed after construction
     private final Coordinator coordinator;
@@ -87,6 +89,7 @@ public final class DhtServer extends HttpServer {
     private final HybridClock clock;
 
     // any thread
+    private final Semaphore selectorSlots; // requests coordinated on a selector thread, in flight
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
     private volatile boolean ready;
@@ -112,6 +115,7 @@ public final class DhtServer extends HttpServer {
         this.membership = membership;
         this.clock = clock;
         this.workers = workers;
+        this.selectorSlots = new Semaphore(workers.queueCapacity());
         this.maxValueBytes = maxValueBytes;
         this.bodyBudget = bodyBudget;
         this.connections = connections;
@@ -210,14 +214,17 @@ public final class DhtServer extends HttpServer {
         byte[] key = QueryParams.id(request.getURI());
         Replication replication = replication(request.getURI());
         switch (method) {
-            case Request.METHOD_GET -> dispatch(session, workers, () -> coordinator.get(key, replication).thenApply(this::answer));
+            case Request.METHOD_GET -> coordinate(session, coordinator.callsLocal(key, replication, false),
+                    () -> coordinator.get(key, replication).thenApply(this::answer));
             case Request.METHOD_PUT -> {
                 Integer ttl = ttlSeconds(request.getURI());
                 byte[] value = body(request, maxValueBytes);
-                dispatch(session, workers, () -> (ttl == null ? coordinator.put(key, value, replication)
-                        : coordinator.put(key, value, ttl * 1000L, replication)).thenApply(this::answer));
+                coordinate(session, coordinator.callsLocal(key, replication, true),
+                        () -> (ttl == null ? coordinator.put(key, value, replication)
+                                : coordinator.put(key, value, ttl * 1000L, replication)).thenApply(this::answer));
             }
-            default -> dispatch(session, workers, () -> coordinator.delete(key, replication).thenApply(this::answer));
+            default -> coordinate(session, coordinator.callsLocal(key, replication, true),
+                    () -> coordinator.delete(key, replication).thenApply(this::answer));
         }
     }
 
@@ -405,21 +412,39 @@ public final class DhtServer extends HttpServer {
 
     private void dispatch(HttpSession session, WorkerPool pool, Supplier<CompletableFuture<Response>> work) {
         inFlight.incrementAndGet();
-        ((DhtSession) session).handOff(() -> pool.execute(() -> {
-            CompletableFuture<Response> response;
-            try {
-                response = work.get();
-            } catch (RuntimeException e) {
-                response = CompletableFuture.failedFuture(e);
-            }
-            response.whenComplete((ok, failure) -> {
-                send(session, ok != null ? ok : internalError(failure));
-                inFlight.decrementAndGet();
-            });
-        }, reason -> {
+        ((DhtSession) session).handOff(() -> pool.execute(() -> respond(session, work, NOTHING), reason -> {
             send(session, Responses.overloaded(reason));
             inFlight.decrementAndGet();
         }));
+    }
+
+    /**
+     * Coordinates a request whose replicas are all peers on this selector thread: it only sends
+     * calls, and a worker's wake-up and thread switch would cost more than its own work. At most
+     * {@code --queue} such requests are in flight; past that, and for every request that calls
+     * this node's store, the worker pool takes it.
+     */
+    private void coordinate(HttpSession session, boolean callsLocal, Supplier<CompletableFuture<Response>> work) {
+        if (callsLocal || !selectorSlots.tryAcquire()) {
+            dispatch(session, workers, work);
+            return;
+        }
+        inFlight.incrementAndGet();
+        ((DhtSession) session).handOff(() -> respond(session, work, selectorSlots::release));
+    }
+
+    private void respond(HttpSession session, Supplier<CompletableFuture<Response>> work, Runnable done) {
+        CompletableFuture<Response> response;
+        try {
+            response = work.get();
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        response.whenComplete((ok, failure) -> {
+            send(session, ok != null ? ok : internalError(failure));
+            done.run();
+            inFlight.decrementAndGet();
+        });
     }
 
     private static Response internalError(Throwable failure) {

@@ -17,6 +17,7 @@ public final class WorkerPool {
     // fixed after construction
     private final ThreadPoolExecutor executor;
     private final long maxQueueNanos;
+    private final int queueCapacity;
 
     // any thread
     private final LongAdder refusedFull = new LongAdder();
@@ -26,6 +27,12 @@ public final class WorkerPool {
         this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
                 new ArrayBlockingQueue<>(queueCapacity), Threads.daemon(name), new ThreadPoolExecutor.AbortPolicy());
         this.maxQueueNanos = TimeUnit.MILLISECONDS.toNanos(maxQueueMillis);
+        this.queueCapacity = queueCapacity;
+    }
+
+    /** How many tasks may wait; also how many requests may be coordinated off the pool at once. */
+    int queueCapacity() {
+        return queueCapacity;
     }
 
     /**

@@ -21,7 +21,11 @@ class OverloadIT {
     private final ExecutorService clients = Executors.newFixedThreadPool(16);
 
     private void start(String... flags) throws Exception {
-        cluster = new TestCluster(1, List.of(flags), real -> {
+        start(1, flags);
+    }
+
+    private void start(int size, String... flags) throws Exception {
+        cluster = new TestCluster(size, List.of(flags), real -> {
             FaultStore store = new FaultStore(real);
             stores.add(store);
             return store;
@@ -72,6 +76,31 @@ class OverloadIT {
         assertEquals(2, answers.stream().filter(f -> f.join().statusCode() == 201).count());
         assertEquals(201, Http.put(cluster.entity(0, "after"), "ok").statusCode());
         assertEquals("ok", Http.text(Http.get(cluster.entity(0, "after"))));
+    }
+
+    @Test
+    void workersHeldByTheLocalStore_delayNoRequestWhoseReplicasAreAllPeers() throws Exception {
+        start(2, "--workers", "1", "--queue", "1", "--queue-ms", "60000");
+        stores.get(0).closeGate();
+        List<String> local = new ArrayList<>();
+        List<String> remote = new ArrayList<>();
+        for (int i = 0; local.size() < 2 || remote.size() < 20; i++) {
+            (cluster.ownerOf("k" + i) == 0 ? local : remote).add("k" + i);
+        }
+        List<CompletableFuture<HttpResponse<byte[]>>> held = new ArrayList<>();
+        for (String id : local.subList(0, 2)) {
+            held.add(CompletableFuture.supplyAsync(() -> Http.put(cluster.entity(0, id + "&ack=1&from=1"), "held"), clients));
+        }
+        assertTrue(TestCluster.eventually(5000, () -> queued() == 1), "the worker is held, the queue full");
+        for (String id : remote) {
+            assertEquals(201, Http.put(cluster.entity(0, id + "&ack=1&from=1"), id).statusCode(), id);
+            assertEquals(id, Http.text(Http.get(cluster.entity(0, id + "&ack=1&from=1"))));
+        }
+        assertFalse(held.get(0).isDone() || held.get(1).isDone(), "the local writes are still held");
+        stores.get(0).openGate();
+        for (CompletableFuture<HttpResponse<byte[]>> write : held) {
+            assertEquals(201, write.get(10, TimeUnit.SECONDS).statusCode());
+        }
     }
 
     @Test
