@@ -31,7 +31,8 @@ import java.util.function.Supplier;
 
 /**
  * A node's HTTP front: routes and validates on the selector thread, then hands client requests to
- * the {@link WorkerPool}; the response goes out from whichever thread settles the request. Replica
+ * the {@link WorkerPool}, save those that call no store of this node, which the selector
+ * coordinates itself; the response goes out from whichever thread settles the request. Replica
  * calls from peers go to the {@link ReplicaEndpoint}, on the selector thread itself.
  *
  * <pre>

@@ -29,7 +29,7 @@ class BenchIT {
         Path out = Files.createTempDirectory("dht-bench-test");
         try {
             List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR, "bench", "--load", "get", "--nodes", "2",
-                    "--duration", "20", "--rate", "500", "--connections", "8", "--keys", "2000", "--out", out.toString()));
+                    "--duration", "20", "--rate", "500", "--connections", "8", "--keys", "2000", "--warmup", "2", "--out", out.toString()));
             boolean burst = Shell.onPath("wrk"); // the burst runs closed-loop, which wrk2 cannot
             if (burst) {
                 command.addAll(List.of("--burst", "2", "--settle"));
@@ -44,7 +44,9 @@ class BenchIT {
                 assertTrue(html.startsWith("<!DOCTYPE html>"), event + ": " + html.substring(0, Math.min(200, html.length())));
             }
             String settings = Files.readString(out.resolve("settings.txt"));
-            assertTrue(settings.contains("fill: filled in"), settings);
+            assertTrue(settings.matches("(?s).*fill: filled in [0-9.]+ s; then a 2 s warm-up of the load: [1-9][0-9]* req/s, p99 [0-9.]+ ms.*"),
+                    settings);
+            assertTrue(Files.readString(out.resolve("warmup.txt")).contains("Requests/sec:"));
             if (burst) {
                 assertTrue(settings.matches("(?s).*then a 2 s burst of PUTs, [1-9][0-9]* req/s closed-loop, 0 errors; "
                         + "then settled \\(no compaction running or pending\\) in [0-9.]+ s\\n.*"), settings);
