@@ -442,8 +442,8 @@ public final class DhtServer extends HttpServer {
             response = CompletableFuture.failedFuture(e);
         }
         response.whenComplete((ok, failure) -> {
+            done.run(); // before the answer: the client's next request may arrive the moment it is sent
             send(session, ok != null ? ok : internalError(failure));
-            done.run();
             inFlight.decrementAndGet();
         });
     }

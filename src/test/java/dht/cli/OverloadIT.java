@@ -84,7 +84,7 @@ class OverloadIT {
         stores.get(0).closeGate();
         List<String> local = new ArrayList<>();
         List<String> remote = new ArrayList<>();
-        for (int i = 0; local.size() < 2 || remote.size() < 20; i++) {
+        for (int i = 0; local.size() < 2 || remote.size() < 200; i++) {
             (cluster.ownerOf("k" + i) == 0 ? local : remote).add("k" + i);
         }
         List<CompletableFuture<HttpResponse<byte[]>>> held = new ArrayList<>();
