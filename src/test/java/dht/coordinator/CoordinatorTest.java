@@ -97,12 +97,19 @@ class CoordinatorTest {
         speculative.sweep(nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis)));
     }
 
-    /** The peer a default read calls besides this node; the other is its spare. */
-    private int calledPeer() {
+    /**
+     * Stores "v" on every replica, then finds the peer a default read calls besides this node
+     * (the other is its spare) and sets it to the mode; returns it, with the call log cleared.
+     */
+    private int calledPeerTurns(FaultyReplica.Mode mode) {
+        assertSame(Outcome.STORED, put("v", ALL));
         callLog.clear();
         get(QUORUM);
         assertEquals(2, callLog.size(), "a read calls ack replicas: " + callLog);
-        return URLS.indexOf(callLog.get(0).equals(URLS.get(0)) ? callLog.get(1) : callLog.get(0));
+        int peer = URLS.indexOf(callLog.get(0).equals(URLS.get(0)) ? callLog.get(1) : callLog.get(0));
+        replicas[peer].set(mode);
+        callLog.clear();
+        return peer;
     }
 
     @Test
@@ -189,10 +196,7 @@ class CoordinatorTest {
 
     @Test
     void get_calledPeerHangs_theSpareIsCalledOnceTheDelayPasses_notBefore() {
-        assertSame(Outcome.STORED, put("v", ALL));
-        int peer = calledPeer();
-        replicas[peer].set(FaultyReplica.Mode.HANG);
-        callLog.clear();
+        int peer = calledPeerTurns(FaultyReplica.Mode.HANG);
         CompletableFuture<Outcome> read = coordinator.get(KEY, QUORUM);
         spareDelayPasses(9);
         assertFalse(read.isDone());
@@ -207,10 +211,7 @@ class CoordinatorTest {
 
     @Test
     void get_calledPeerFails_theSpareIsCalledAtOnce() {
-        assertSame(Outcome.STORED, put("v", ALL));
-        int peer = calledPeer();
-        replicas[peer].set(FaultyReplica.Mode.FAIL);
-        callLog.clear();
+        int peer = calledPeerTurns(FaultyReplica.Mode.FAIL);
         assertEquals("v", value(get(QUORUM)));
         assertEquals(List.of(URLS.get(peer), URLS.get(3 - peer), URLS.get(0)), callLog,
                 "the failed peer, then its spare at once (its reply came before the loop went on), then this node");
