@@ -92,6 +92,21 @@ class CoordinatorTest {
         return new String(assertInstanceOf(Outcome.Found.class, outcome).record().value(), StandardCharsets.UTF_8);
     }
 
+    private static final boolean OLDER = false;
+    private static final boolean NEWER = true;
+    private Record older;
+    private Record newer;
+
+    /** Puts on each replica, in order, the older or the newer of two versions of the key, both stamped by another node. */
+    private void hold(boolean... newest) {
+        HybridClock writer = new HybridClock(wallMillis::get, 60_000);
+        older = Record.live(writer.next(), "old".getBytes(StandardCharsets.UTF_8));
+        newer = Record.live(writer.next(), "new".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < newest.length; i++) {
+            stores[i].put(KEY, newest[i] ? newer : older);
+        }
+    }
+
     /** Moves the clock past reads' spare delay and sweeps, as the peer loop's tick would. */
     private void spareDelayPasses(long millis) {
         speculative.sweep(nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis)));
@@ -222,12 +237,7 @@ class CoordinatorTest {
     void get_withoutSpares_callsEveryReplica_andRepairsEachStaleOne() {
         speculative = new SpeculativeReads(0, nanos::get);
         build(new FollowUps(Runnable::run, Long.MAX_VALUE));
-        HybridClock writer = new HybridClock(wallMillis::get, 60_000);
-        Record older = Record.live(writer.next(), "old".getBytes(StandardCharsets.UTF_8));
-        Record newer = Record.live(writer.next(), "new".getBytes(StandardCharsets.UTF_8));
-        stores[0].put(KEY, older);
-        stores[1].put(KEY, newer);
-        stores[2].put(KEY, older);
+        hold(OLDER, NEWER, OLDER);
         assertEquals("new", value(get(QUORUM)), "the peers answer first, and one has the newest");
         assertEquals(newer, stores[0].get(KEY));
         assertEquals(newer, stores[2].get(KEY));
@@ -235,12 +245,7 @@ class CoordinatorTest {
 
     @Test
     void get_staleAnswer_isRepairedWithTheNewest() {
-        HybridClock writer = new HybridClock(wallMillis::get, 60_000);
-        Record older = Record.live(writer.next(), "old".getBytes(StandardCharsets.UTF_8));
-        Record newer = Record.live(writer.next(), "new".getBytes(StandardCharsets.UTF_8));
-        stores[0].put(KEY, newer);
-        stores[1].put(KEY, older);
-        stores[2].put(KEY, newer);
+        hold(NEWER, OLDER, NEWER);
         assertEquals("new", value(get(ALL)));
         assertEquals(newer, stores[1].get(KEY));
     }
