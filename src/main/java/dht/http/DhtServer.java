@@ -59,6 +59,9 @@ public final class DhtServer extends HttpServer {
     private static final System.Logger LOG = System.getLogger(DhtServer.class.getName());
     static final String ENTITY_PATH = "/v0/entity";
     static final String RANGE_PATH = "/v0/entities";
+    private static final String[] ENTITY_PARAMS = {"id", "ack", "from"};
+    private static final String[] PUT_PARAMS = {"id", "ack", "from", "ttl"};
+    private static final String[] RANGE_PARAMS = {"start", "end", "local"};
     static final String STATUS_PATH = "/v0/status";
     static final String METRICS_PATH = "/metrics";
     static final String PROFILE_PATH = "/v0/admin/profile";
@@ -212,6 +215,7 @@ public final class DhtServer extends HttpServer {
         if (method != Request.METHOD_GET && method != Request.METHOD_PUT && method != Request.METHOD_DELETE) {
             throw new BadRequest(Response.METHOD_NOT_ALLOWED, request.getMethodName() + " is not allowed on " + ENTITY_PATH);
         }
+        QueryParams.requireKnown(request.getURI(), request.getMethodName() + " " + ENTITY_PATH, method == Request.METHOD_PUT ? PUT_PARAMS : ENTITY_PARAMS);
         byte[] key = QueryParams.id(request.getURI());
         Replication replication = replication(request.getURI());
         switch (method) {
@@ -255,6 +259,7 @@ public final class DhtServer extends HttpServer {
     }
 
     private void range(Request request, DhtSession session) throws BadRequest {
+        QueryParams.requireKnown(request.getURI(), "GET " + RANGE_PATH, RANGE_PARAMS);
         byte[][] bounds = rangeBounds(request);
         Supplier<RecordCursor> records = QueryParams.bool(request.getURI(), "local", false)
                 ? () -> replicas.localRange(bounds[0], bounds[1])

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
  * or two parameters, and this runs on the selector thread for every request.
  */
 final class QueryParams {
+    /** The longest part of an unknown parameter's name that a refusal repeats. */
+    private static final int MAX_NAME_SHOWN = 40;
+
     private QueryParams() {
     }
 
@@ -51,6 +54,41 @@ final class QueryParams {
             case "false" -> false;
             default -> throw new BadRequest(Response.BAD_REQUEST, "parameter " + name + " must be true or false");
         };
+    }
+
+    /**
+     * Refuses a parameter not among {@code known}: a misspelt {@code ack} or {@code from} would
+     * otherwise be ignored, and the request carried out with the defaults its client did not ask
+     * for. Empty segments ({@code &&}, a trailing {@code &}) are let through.
+     */
+    static void requireKnown(String uri, String path, String[] known) throws BadRequest {
+        int query = uri.indexOf('?');
+        if (query < 0) {
+            return;
+        }
+        for (int start = query + 1; start < uri.length(); ) {
+            int end = uri.indexOf('&', start);
+            if (end < 0) {
+                end = uri.length();
+            }
+            int equals = uri.indexOf('=', start);
+            int nameEnd = equals < 0 || equals > end ? end : equals;
+            if (end > start && !isKnown(uri, start, nameEnd, known)) {
+                String name = uri.substring(start, Math.min(nameEnd, start + MAX_NAME_SHOWN));
+                throw new BadRequest(Response.BAD_REQUEST, "unknown parameter '" + name + "' on " + path
+                        + " (it takes " + String.join(", ", known) + ")");
+            }
+            start = end + 1;
+        }
+    }
+
+    private static boolean isKnown(String uri, int start, int end, String[] known) {
+        for (String name : known) {
+            if (name.length() == end - start && uri.startsWith(name, start)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The decoded value of the parameter, null when absent; a repeated parameter is refused. */

@@ -48,6 +48,18 @@ class ReplicationIT {
     }
 
     @Test
+    void misspeltParameter_isBadRequest_andStoresNothing() throws Exception {
+        cluster = new TestCluster(3);
+        HttpResponse<byte[]> put = Http.put(entity(0, "typo", "&ack=3&form=3"), "v");
+        assertEquals(400, put.statusCode());
+        assertEquals("unknown parameter 'form' on PUT /v0/entity (it takes id, ack, from, ttl)", Http.text(put).strip());
+        assertEquals(0, copies("typo"));
+        assertEquals(400, Http.get(entity(0, "typo", "&ttl=5")).statusCode(), "a ttl means nothing to a GET");
+        assertEquals(400, Http.get(cluster.urls.get(0) + "/v0/entities?start=a&limit=10").statusCode());
+        assertEquals(404, Http.get(entity(0, "typo", "&ack=1&")).statusCode(), "an empty segment is let through");
+    }
+
+    @Test
     void put_leavesExactlyFromCopies_andDefaultsToAllThreeReplicas() throws Exception {
         cluster = new TestCluster(3);
         for (int from = 1; from <= 3; from++) {

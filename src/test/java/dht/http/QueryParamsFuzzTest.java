@@ -24,6 +24,7 @@ class QueryParamsFuzzTest {
             // a client's mistake, answered with its status
         }
         try {
+            QueryParams.requireKnown(uri, "GET /v0/entity", new String[] {"id", "ack", "from"});
             QueryParams.integer(uri, "ack");
             QueryParams.bool(uri, "local", false);
             QueryParams.bytes(uri, "start");

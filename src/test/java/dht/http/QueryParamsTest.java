@@ -43,6 +43,28 @@ class QueryParamsTest {
     }
 
     @Test
+    void requireKnown_letsKnownNamesAndEmptySegmentsThrough() throws BadRequest {
+        String[] known = {"id", "ack", "from"};
+        for (String uri : new String[] {"/e", "/e?", "/e?id=k", "/e?id=k&ack=1&from=2", "/e?id=k&&ack=1&", "/e?ack"}) {
+            QueryParams.requireKnown(uri, "GET /e", known);
+        }
+    }
+
+    @Test
+    void requireKnown_unknownOrMisspeltName_isBadRequestNamingIt() {
+        String[] known = {"id", "ack", "from"};
+        for (String uri : new String[] {"/e?id=k&form=3", "/e?id=k&from3", "/e?ids=k", "/e?i=k", "/e?id=k&x", "/e?=1"}) {
+            BadRequest e = assertThrows(BadRequest.class, () -> QueryParams.requireKnown(uri, "GET /e", known), uri);
+            assertEquals(Response.BAD_REQUEST, e.status());
+        }
+        BadRequest e = assertThrows(BadRequest.class, () -> QueryParams.requireKnown("/e?id=k&form=3", "GET /e", known));
+        assertEquals("unknown parameter 'form' on GET /e (it takes id, ack, from)", e.getMessage());
+        String longName = "x".repeat(5000);
+        e = assertThrows(BadRequest.class, () -> QueryParams.requireKnown("/e?" + longName + "=1", "GET /e", known));
+        assertEquals("unknown parameter '" + "x".repeat(40) + "' on GET /e (it takes id, ack, from)", e.getMessage());
+    }
+
+    @Test
     void id_repeated_isBadRequest() {
         BadRequest e = assertThrows(BadRequest.class, () -> QueryParams.id("/v0/entity?id=a&id=b"));
         assertEquals(Response.BAD_REQUEST, e.status());
