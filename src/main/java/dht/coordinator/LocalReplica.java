@@ -9,8 +9,7 @@ import dht.storage.WalSync;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * This node in its role as a replica: the same path for a coordinator writing to itself and for a
@@ -19,9 +18,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * durable, which under group commit is on the sync thread. A storage fault is logged here, once,
  * and fails the future.
  *
- * <p>Writes never wait for each other: the store keeps the newest record by itself. They share a
- * striped lock only with the tombstone purge, which must check and delete a key with no write in
- * between; writers take the shared side, the purge the exclusive side of one stripe.
+ * <p>The store keeps the newest record by reading the stored one before it writes, so writes of
+ * one key take turns, on a striped lock: writes of different keys rarely meet. The tombstone purge,
+ * which must check and delete a key with no write in between, takes the same lock.
  */
 public final class LocalReplica implements Replica {
     private static final System.Logger LOG = System.getLogger(LocalReplica.class.getName());
@@ -32,7 +31,7 @@ public final class LocalReplica implements Replica {
     private final Store store;
     private final HybridClock clock;
     private final WalSync wal;
-    private final ReadWriteLock[] stripes = new ReadWriteLock[STRIPES];
+    private final Lock[] stripes = new Lock[STRIPES];
 
     /** @param wal when a write counts as done: at once, or once a WAL sync covers it */
     public LocalReplica(String url, Store store, HybridClock clock, WalSync wal) {
@@ -41,7 +40,7 @@ public final class LocalReplica implements Replica {
         this.store = store;
         this.clock = clock;
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantReadWriteLock();
+            stripes[i] = new ReentrantLock();
         }
     }
 
@@ -71,14 +70,14 @@ public final class LocalReplica implements Replica {
     @Override
     public CompletableFuture<Void> write(byte[] key, Record record) {
         clock.observe(record.version());
-        Lock shared = stripe(key).readLock();
-        shared.lock();
+        Lock stripe = stripe(key);
+        stripe.lock();
         try {
             store.put(key, record);
         } catch (StorageException e) {
             return failed(e);
         } finally {
-            shared.unlock();
+            stripe.unlock();
         }
         return wal.afterWrite();
     }
@@ -100,8 +99,8 @@ public final class LocalReplica implements Replica {
 
     /** Deletes the key if it still holds exactly this record; false if a write came since. */
     boolean purge(byte[] key, Record record) {
-        Lock exclusive = stripe(key).writeLock();
-        exclusive.lock();
+        Lock stripe = stripe(key);
+        stripe.lock();
         try {
             if (!record.equals(store.get(key))) {
                 return false;
@@ -109,11 +108,11 @@ public final class LocalReplica implements Replica {
             store.delete(key);
             return true;
         } finally {
-            exclusive.unlock();
+            stripe.unlock();
         }
     }
 
-    private ReadWriteLock stripe(byte[] key) {
+    private Lock stripe(byte[] key) {
         return stripes[Arrays.hashCode(key) & (STRIPES - 1)];
     }
 }

@@ -19,6 +19,7 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +30,16 @@ import java.util.List;
 /**
  * The {@link Store} on RocksDB: LZ4-compressed blocks, bloom filters, a bounded off-heap cache.
  *
- * <p>Writes are merges under RocksDB's {@code max} operator: with the {@link RecordCodec} layout
- * the larger encoding is the newer record, so a replica keeps the newest version whatever order
- * writes, repairs and hints arrive in, with no read before the write and no lock.
+ * <p>A write reads the key's stored record and puts its own only when it is newer: with the
+ * {@link RecordCodec} layout the larger encoding is the newer record, so a replica keeps the newest
+ * version whatever order writes, repairs and hints arrive in. Writes were once merges under
+ * RocksDB's {@code max} operator, which needs no read; but a merge operand never ends a lookup, so
+ * every read then visited every memtable and every sorted run that held the key, and after a burst
+ * of writes a read cost several block reads instead of one. A put ends the lookup at the newest
+ * entry. The operator stays configured, so stores written with merges read as before. The read and
+ * the put are two steps: callers serialize writes of one key ({@code LocalReplica} does). A write
+ * newer than every version the store ever held skips the read ({@link VersionCeiling}): writes stamped
+ * by hybrid clocks arrive mostly in version order, so most skip it.
  *
  * <p>Every write goes to the WAL before it returns, so a killed process loses nothing it
  * answered. Writes never sync the WAL themselves: {@link #syncWal} does, once for many writes
@@ -50,6 +58,8 @@ public final class RocksStore implements Store, HintLog, MetaLog {
     // few hints would pin every WAL written since.
     private static final long MAX_WAL_BYTES = 64L << 20;
     private static final long SCAN_READAHEAD_BYTES = 2L << 20;
+    // The version, flags and expiry, and the first value bytes: what decides which record is newer.
+    private static final int COMPARED_HEAD_BYTES = 32;
 
     static {
         RocksDB.loadLibrary();
@@ -72,6 +82,7 @@ public final class RocksStore implements Store, HintLog, MetaLog {
     private final List<ColumnFamilyHandle> families;
     private final ColumnFamilyHandle hints;
     private final ColumnFamilyHandle meta;
+    private final VersionCeiling ceiling;
     private final Object compaction = new Object();
     private volatile CompactRangeOptions compacting;
     private boolean closed; // guarded by compaction
@@ -87,6 +98,7 @@ public final class RocksStore implements Store, HintLog, MetaLog {
         this.families = families;
         this.hints = families.get(1);
         this.meta = families.get(2);
+        this.ceiling = new VersionCeiling(savedCeiling(), isEmpty(), this::saveCeiling);
     }
 
     /** Opens or creates the database; a directory that cannot be used fails with a one-line reason. */
@@ -158,10 +170,57 @@ public final class RocksStore implements Store, HintLog, MetaLog {
 
     @Override
     public void put(byte[] key, Record record) {
+        byte[] encoded = RecordCodec.encode(record);
         try {
-            db.merge(writeOptions, key, RecordCodec.encode(record));
+            if (ceiling.isNewest(record.version()) || newerThanStored(key, encoded)) {
+                ceiling.beforeStore(record.version());
+                db.put(writeOptions, key, encoded);
+            }
         } catch (RocksDBException e) {
             throw new StorageException("cannot write key " + Keys.describe(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether {@code encoded} sorts after the key's stored record. Reads only the stored record's
+     * head, where the version decides almost every comparison, so a write over a large value copies
+     * no more than that out of RocksDB; only a head equal to the new record's reads the rest.
+     */
+    private boolean newerThanStored(byte[] key, byte[] encoded) throws RocksDBException {
+        byte[] head = new byte[COMPARED_HEAD_BYTES];
+        int storedLength = db.get(key, head);
+        if (storedLength == RocksDB.NOT_FOUND) {
+            return true;
+        }
+        if (storedLength <= head.length) {
+            return Arrays.compareUnsigned(head, 0, storedLength, encoded, 0, encoded.length) < 0;
+        }
+        int shared = Math.min(head.length, encoded.length);
+        int compared = Arrays.compareUnsigned(head, 0, shared, encoded, 0, shared);
+        if (compared != 0) {
+            return compared < 0;
+        }
+        byte[] stored = db.get(key);
+        return stored == null || Arrays.compareUnsigned(stored, encoded) < 0;
+    }
+
+    private Long savedCeiling() {
+        byte[] saved = meta(VersionCeiling.NAME);
+        return saved == null ? null : ByteBuffer.wrap(saved).getLong();
+    }
+
+    /**
+     * Synced, once a minute at most: a record past the ceiling may reach a table file, which a
+     * flush syncs, while the log that holds the ceiling is still unsynced.
+     */
+    private void saveCeiling(long version) {
+        putMeta(VersionCeiling.NAME, ByteBuffer.allocate(Long.BYTES).putLong(version).array());
+    }
+
+    private boolean isEmpty() {
+        try (RocksIterator it = db.newIterator()) {
+            it.seekToFirst();
+            return !it.isValid();
         }
     }
 

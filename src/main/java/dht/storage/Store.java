@@ -9,7 +9,10 @@ public interface Store extends AutoCloseable {
     /** The record under the key, a tombstone included, or null when the key was never written. */
     Record get(byte[] key);
 
-    /** Stores the record unless the key already holds a newer one (last writer wins). */
+    /**
+     * Stores the record unless the key already holds a newer one (last writer wins). Two puts of
+     * one key must not run at once: callers serialize them.
+     */
     void put(byte[] key, Record record);
 
     /** Removes the key outright; only for purging tombstones, never for a client's delete. */
