@@ -38,8 +38,8 @@ import java.util.List;
  * of writes a read cost several block reads instead of one. A put ends the lookup at the newest
  * entry. The operator stays configured, so stores written with merges read as before. The read and
  * the put are two steps: callers serialize writes of one key ({@code LocalReplica} does). A write
- * newer than every version the store ever held skips the read ({@link VersionCeiling}): writes stamped
- * by hybrid clocks arrive mostly in version order, so most skip it.
+ * newer than every version stored under the keys of its slot skips the read ({@link VersionCeiling}):
+ * writes stamped by hybrid clocks arrive mostly in version order, so most skip it.
  *
  * <p>Every write goes to the WAL before it returns, so a killed process loses nothing it
  * answered. Writes never sync the WAL themselves: {@link #syncWal} does, once for many writes
@@ -172,8 +172,8 @@ public final class RocksStore implements Store, HintLog, MetaLog {
     public void put(byte[] key, Record record) {
         byte[] encoded = RecordCodec.encode(record);
         try {
-            if (ceiling.isNewest(record.version()) || newerThanStored(key, encoded)) {
-                ceiling.beforeStore(record.version());
+            if (ceiling.isNewest(key, record.version()) || newerThanStored(key, encoded)) {
+                ceiling.beforeStore(key, record.version());
                 db.put(writeOptions, key, encoded);
             }
         } catch (RocksDBException e) {

@@ -1,19 +1,23 @@
 package dht.storage;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongConsumer;
 
 /**
  * Which writes may skip reading the stored record: one whose version is larger than every version
- * the store ever held is newer than whatever its key holds, so it is put at once.
+ * stored under any key that shares its slot is newer than whatever its key holds, so it is put at
+ * once. Slots, rather than one largest version for the whole store, because a replica's writes
+ * arrive out of version order across its keys (many calls in flight on several connections); of
+ * keys that share a slot, few are written at once.
  *
- * <p>It keeps the largest version stored since the store opened, and a ceiling above every version
- * the store ever held, saved in the store and raised a minute of versions at a time, so that a
- * reopened store has a bound on what it holds without reading it: after a restart, writes read
- * first for up to a minute. A ceiling is saved, synced, before the record that passes it is
+ * <p>It keeps the largest version stored in each slot since the store opened, and a ceiling above
+ * every version the store ever held, saved in the store and raised a minute of versions at a time,
+ * so that a reopened store has a bound on what it holds without reading it: after a restart,
+ * writes read first for up to a minute. A ceiling is saved, synced, before the record that passes it is
  * written, so no record outlives its ceiling.
  *
- * <p>Guarantees: {@link #isNewest} is true only for a version larger than any the store holds,
+ * <p>Guarantees: {@link #isNewest} is true only for a version larger than any its key holds,
  * provided {@link #beforeStore} precedes every put and puts of one key never run at once. Not: a
  * store written before ceilings existed holds versions that nothing bounds without a scan, so its
  * writes always read first.
@@ -24,13 +28,14 @@ final class VersionCeiling {
     // a steady load, and a minute of writes that read first after a restart.
     static final long STEP = 60_000L << 16;
     private static final long UNKNOWN = Long.MAX_VALUE;
+    private static final int SLOTS = 4096;
 
     // fixed after construction
     private final LongConsumer save;
     private final long floor; // every version stored before the store opened is at most this
 
     // any thread
-    private final AtomicLong stored = new AtomicLong(-1); // the largest version stored since it opened
+    private final AtomicLongArray stored = new AtomicLongArray(SLOTS); // the largest version stored in each slot since it opened
     private volatile long saved; // every version ever stored is at most this
 
     /**
@@ -44,17 +49,21 @@ final class VersionCeiling {
         this.saved = savedCeiling != null ? savedCeiling : -1;
     }
 
-    /** Whether the version is larger than any the store holds: its put needs no read. */
-    boolean isNewest(long version) {
-        return version > floor && version > stored.get();
+    /** Whether the version is larger than any the key may hold: its put needs no read. */
+    boolean isNewest(byte[] key, long version) {
+        return version > floor && version > stored.get(slot(key));
     }
 
-    /** Counts the version as stored: call it before the put, holding the key's turn. */
-    void beforeStore(long version) {
-        stored.accumulateAndGet(version, Math::max);
+    /** Counts the version as stored under the key: call it before the put, holding the key's turn. */
+    void beforeStore(byte[] key, long version) {
+        stored.accumulateAndGet(slot(key), version, Math::max);
         if (version > saved && floor != UNKNOWN) {
             raise(version);
         }
+    }
+
+    private static int slot(byte[] key) {
+        return Arrays.hashCode(key) & (SLOTS - 1);
     }
 
     private synchronized void raise(long version) {
