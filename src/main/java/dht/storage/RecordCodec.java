@@ -15,9 +15,10 @@ import java.util.Arrays;
  *
  * The layout makes byte order the last-writer-wins order: a larger version sorts higher; of the
  * same version, an expiring value beats a tombstone, which beats a value that never expires, and
- * then the larger rest of the bytes wins. RocksDB's {@code max} merge operator therefore keeps the
- * newest record without a read before each write. The RocksDB key is the id's UTF-8 bytes, so the
- * store's key order is the range order.
+ * then the larger rest of the bytes wins. A replica therefore decides which record is newer by
+ * comparing bytes (see {@code RocksStore}), as RocksDB's {@code max} merge operator does for stores
+ * written with merges. The RocksDB key is the id's UTF-8 bytes, so the store's key order is the
+ * range order.
  *
  * <p>The expiry came later than the rest: records written before it (flags 0 or 1) have the same
  * bytes in this layout, so old stores open as they are. A reader that meets a reserved flag
