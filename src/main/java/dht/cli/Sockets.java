@@ -5,6 +5,7 @@ import one.nio.util.Hex;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,9 +14,11 @@ import java.util.logging.Logger;
 import java.util.zip.CRC32;
 
 /**
- * one-nio's socket implementation on this machine. Its bundled libonenio.so needs glibc 2.38;
- * where that cannot load, one-nio falls back to Java NIO sockets and logs a stack trace, which
- * dht replaces with one line in its welcome banner.
+ * one-nio's socket implementation on this machine. Its bundled libonenio.so needs glibc 2.38, so
+ * the build compiles one-nio's C sources here and packs the result ahead of it (see the pom),
+ * noting in {@code dht-native.txt} whether it could. Where no library loads, one-nio falls back to
+ * Java NIO sockets and logs a stack trace, which dht replaces with one line in its welcome banner
+ * that says why.
  */
 final class Sockets {
     // Held so the logger, and the level set on it, outlive garbage collection.
@@ -61,7 +64,25 @@ final class Sockets {
     }
 
     static String describe() {
-        return NativeLibrary.IS_SUPPORTED ? "one-nio native sockets"
-                : "Java NIO sockets (one-nio's native library needs glibc 2.38)";
+        String build = buildNote();
+        if (NativeLibrary.IS_SUPPORTED) {
+            return "one-nio native sockets (the library " + (build.startsWith("compiled") ? build : "bundled with one-nio") + ")";
+        }
+        return "Java NIO sockets (one-nio's native library did not load: the library " + build
+                + "; the bundled one needs glibc 2.38)";
+    }
+
+    /** What the build says of the native library it packed, in one line. */
+    private static String buildNote() {
+        try (InputStream in = Sockets.class.getResourceAsStream("/dht-native.txt")) {
+            if (in == null) {
+                return "not compiled: this build has no note of it";
+            }
+            String note = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            int line = note.indexOf('\n');
+            return line < 0 ? note : note.substring(0, line);
+        } catch (IOException e) {
+            return "of unknown origin";
+        }
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SocketsTest {
     @Test
@@ -34,6 +36,18 @@ class SocketsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(1, files.count(), "no partial file left");
         }
+    }
+
+    @Test
+    void theLibraryThisBuildCompiled_loads_andTheBannerSaysSo() throws IOException {
+        String note;
+        try (InputStream in = SocketsTest.class.getResourceAsStream("/dht-native.txt")) {
+            assertNotNull(in, "the build always notes what it did");
+            note = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assumeTrue(note.startsWith("compiled"), "this build compiled no native library: " + note);
+        assertTrue(NativeLibrary.IS_SUPPORTED, Sockets.describe());
+        assertTrue(Sockets.describe().startsWith("one-nio native sockets (the library compiled by this build"), Sockets.describe());
     }
 
     @Test
