@@ -18,9 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * durable, which under group commit is on the sync thread. A storage fault is logged here, once,
  * and fails the future.
  *
- * <p>The store keeps the newest record by reading the stored one before it writes, so writes of
- * one key take turns, on a striped lock: writes of different keys rarely meet. The tombstone purge,
- * which must check and delete a key with no write in between, takes the same lock.
+ * <p>The store keeps the newest record by comparing a write with the stored one where it cannot
+ * tell the write is newer, so writes of one key take turns, on a striped lock: writes of different
+ * keys rarely meet. The tombstone purge, which must check and delete a key with no write in
+ * between, takes the same lock.
  */
 public final class LocalReplica implements Replica {
     private static final System.Logger LOG = System.getLogger(LocalReplica.class.getName());
