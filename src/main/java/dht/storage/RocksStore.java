@@ -172,8 +172,9 @@ public final class RocksStore implements Store, HintLog, MetaLog {
     public void put(byte[] key, Record record) {
         byte[] encoded = RecordCodec.encode(record);
         try {
-            if (ceiling.isNewest(key, record.version()) || newerThanStored(key, encoded)) {
-                ceiling.beforeStore(key, record.version());
+            int slot = VersionCeiling.slot(key);
+            if (ceiling.isNewest(slot, record.version()) || newerThanStored(key, encoded)) {
+                ceiling.beforeStore(slot, record.version());
                 db.put(writeOptions, key, encoded);
             }
         } catch (RocksDBException e) {

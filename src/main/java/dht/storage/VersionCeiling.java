@@ -49,21 +49,22 @@ final class VersionCeiling {
         this.saved = savedCeiling != null ? savedCeiling : -1;
     }
 
-    /** Whether the version is larger than any the key may hold: its put needs no read. */
-    boolean isNewest(byte[] key, long version) {
-        return version > floor && version > stored.get(slot(key));
+    /** The key's slot, which the other calls take, so that a write hashes its key once. */
+    static int slot(byte[] key) {
+        return Arrays.hashCode(key) & (SLOTS - 1);
     }
 
-    /** Counts the version as stored under the key: call it before the put, holding the key's turn. */
-    void beforeStore(byte[] key, long version) {
-        stored.accumulateAndGet(slot(key), version, Math::max);
+    /** Whether the version is larger than any a key of the slot may hold: its put needs no read. */
+    boolean isNewest(int slot, long version) {
+        return version > floor && version > stored.get(slot);
+    }
+
+    /** Counts the version as stored in the key's slot: call it before the put, holding the key's turn. */
+    void beforeStore(int slot, long version) {
+        stored.accumulateAndGet(slot, version, Math::max);
         if (version > saved && floor != UNKNOWN) {
             raise(version);
         }
-    }
-
-    private static int slot(byte[] key) {
-        return Arrays.hashCode(key) & (SLOTS - 1);
     }
 
     private synchronized void raise(long version) {
