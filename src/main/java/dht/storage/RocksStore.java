@@ -61,14 +61,6 @@ public final class RocksStore implements Store, HintLog, MetaLog {
     // The version, flags and expiry, and the first value bytes: what decides which record is newer.
     private static final int COMPARED_HEAD_BYTES = 32;
 
-    static {
-        RocksDB.loadLibrary();
-        // Compactions run in bursts of seconds of CPU; at low priority they take the cores only
-        // when requests leave them idle. Flushes (the high-priority pool) keep normal priority,
-        // since writes wait for them.
-        Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
-    }
-
     private static final byte[] HINTS = "hints".getBytes(StandardCharsets.UTF_8);
     private static final byte[] META = "meta".getBytes(StandardCharsets.UTF_8);
 
@@ -112,6 +104,11 @@ public final class RocksStore implements Store, HintLog, MetaLog {
         if (!Files.isWritable(dir)) {
             throw new StorageException("data directory " + dir + " is not writable", null);
         }
+        RocksLibrary.load(dir);
+        // Compactions run in bursts of seconds of CPU; at low priority they take the cores only
+        // when requests leave them idle. Flushes (the high-priority pool) keep normal priority,
+        // since writes wait for them.
+        Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
         // Index and filter blocks share the cache with data but sit in its high-priority half, and
         // are partitioned: a read loads a few KiB of them, not a whole file's megabytes, which
         // uniform reads over a larger-than-cache store would otherwise evict and reload each time.

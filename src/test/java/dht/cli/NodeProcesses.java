@@ -32,6 +32,7 @@ final class NodeProcesses implements AutoCloseable {
     NodeProcesses(int size, String... flags) throws IOException {
         this.flags = List.of(flags);
         this.root = Files.createTempDirectory("dht-process-test");
+        Files.createDirectories(tmp());
         this.nodes = new Process[size];
         for (int port : Ports.free(size)) {
             urls.add("http://127.0.0.1:" + port);
@@ -46,7 +47,7 @@ final class NodeProcesses implements AutoCloseable {
 
     /** Runs dht.jar with these arguments, its output in {@code name}.log. */
     Process launch(String name, String heap, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(JAVA, heap, "-jar", JAR));
+        List<String> command = new ArrayList<>(List.of(JAVA, heap, "-Djava.io.tmpdir=" + tmp(), "-jar", JAR));
         command.addAll(args);
         try {
             Process process = new ProcessBuilder(command)
@@ -77,7 +78,7 @@ final class NodeProcesses implements AutoCloseable {
     private Process start(int i, String heap, String membersFlag, String members) throws InterruptedException {
         String self = urls.get(i);
         List<String> args = new ArrayList<>(List.of("--self", self, membersFlag, members,
-                "--data", root.resolve("data" + i).toString(), "--block-cache-mb", "8", "--memtable-mb", "4"));
+                "--data", data(i).toString(), "--block-cache-mb", "8", "--memtable-mb", "4"));
         args.addAll(flags);
         nodes[i] = launch("node" + i, heap, args);
         assertTrue(TestCluster.eventually(30_000, () -> isUp(self)), self + " came up");
@@ -123,6 +124,16 @@ final class NodeProcesses implements AutoCloseable {
 
     Path root() {
         return root;
+    }
+
+    /** The processes' temporary directory: theirs alone, so a test sees what they leave there. */
+    Path tmp() {
+        return root.resolve("tmp");
+    }
+
+    /** Node i's data directory. */
+    Path data(int i) {
+        return root.resolve("data" + i);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -268,6 +270,29 @@ class ProcessIT {
         cluster.start(0);
         for (int i = 0; i < 100; i++) {
             assertEquals("v" + i, Http.text(Http.get(urls.get(0) + "/v0/entity?id=term-" + i)));
+        }
+    }
+
+    @Test
+    void nodesKilledAndRestarted_keepOneCopyOfRocksDbsLibrary_inTheirDataDirectory_noneInTmp() throws Exception {
+        cluster = new NodeProcesses(1);
+        cluster.start(0);
+        Path library = cluster.data(0).resolve("native");
+        List<Path> copies = files(library);
+        assertEquals(1, copies.size(), copies.toString());
+        FileTime written = Files.getLastModifiedTime(copies.get(0));
+        cluster.kill(0);
+        cluster.start(0);
+        cluster.kill(0);
+        assertEquals(copies, files(library), "one copy after a kill -9 and a restart");
+        assertEquals(written, Files.getLastModifiedTime(copies.get(0)), "the restart used it as it was");
+        assertEquals(List.of(), files(cluster.tmp()).stream()
+                .filter(file -> file.getFileName().toString().startsWith("librocksdbjni")).toList());
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
         }
     }
 

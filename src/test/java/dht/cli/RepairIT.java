@@ -55,7 +55,7 @@ class RepairIT {
             write(nodes.urls.get(1), 0, 1_000, "v2-");
             parallel(1_000, 2_000, i -> assertEquals(202, Http.delete(entity(nodes.urls.get(0), i, "")).statusCode()));
             nodes.kill(2);
-            deleteTree(nodes.root().resolve("data2"));
+            deleteTree(nodes.data(2));
             nodes.start(2);
             assertTrue(TestCluster.eventually(60_000, () -> Ranges.entries(nodes.urls.get(2)
                             + "/v0/entities?start=k&local=true").size() == KEYS - 1_000),
