@@ -18,13 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +44,9 @@ import java.util.regex.Pattern;
  * per member, driven by one non-blocking I/O thread ({@link PeerLoop}), so no thread is held per
  * connection and concurrent callers share connections. The client is thread-safe. A {@code 503}
  * (the node is overloaded or stopping) is retried after its {@code Retry-After}, a bounded number
- * of times, for reads always and for writes only when the builder says so.
+ * of times, for reads always and for writes only when the builder says so. Every call has a
+ * form that waits and one that returns a future ({@link #getAsync} and the like): the waiting
+ * form waits for the other, and with the futures one thread keeps many requests in flight.
  *
  * <p>Its view of the members is read at start, on {@link #refresh}, and again in the background
  * when a member cannot be reached (at most once per {@link #DOWN_MILLIS}) and when a node's
@@ -124,11 +129,7 @@ public final class DhtClient implements AutoCloseable {
 
     /** @param ack and {@code from}: as the API's parameters; 0 for the cluster's defaults */
     public Optional<byte[]> get(String id, int ack, int from) {
-        PeerConnection.Reply reply = send("GET", id, ack, from, "", null, true);
-        if (reply.status() == 404) {
-            return Optional.empty();
-        }
-        return Optional.of(expect(reply, 200).body());
+        return await(getAsync(id, ack, from));
     }
 
     public void put(String id, byte[] value) {
@@ -136,7 +137,7 @@ public final class DhtClient implements AutoCloseable {
     }
 
     public void put(String id, byte[] value, int ack, int from) {
-        expect(send("PUT", id, ack, from, "", value, retryWrites), 201);
+        await(putAsync(id, value, ack, from));
     }
 
     /**
@@ -148,7 +149,7 @@ public final class DhtClient implements AutoCloseable {
         if (ttl.toNanosPart() != 0 || ttl.getSeconds() < 1) {
             throw new IllegalArgumentException("a ttl is whole seconds, at least one: " + ttl);
         }
-        expect(send("PUT", id, 0, 0, "&ttl=" + ttl.getSeconds(), value, retryWrites), 201);
+        await(expect(send("PUT", id, 0, 0, "&ttl=" + ttl.getSeconds(), value, retryWrites), 201));
     }
 
     public void delete(String id) {
@@ -156,7 +157,28 @@ public final class DhtClient implements AutoCloseable {
     }
 
     public void delete(String id, int ack, int from) {
-        expect(send("DELETE", id, ack, from, "", null, retryWrites), 202);
+        await(deleteAsync(id, ack, from));
+    }
+
+    /**
+     * {@link #get(String, int, int)} without waiting for the answer, so that one thread can keep
+     * many requests in flight; they share the pipelined connections. The future fails with what
+     * the waiting call would throw. It completes on the client's I/O thread: work chained to it
+     * must not block, or must move to an executor of its own ({@code thenApplyAsync} and the like).
+     */
+    public CompletableFuture<Optional<byte[]>> getAsync(String id, int ack, int from) {
+        return send("GET", id, ack, from, "", null, true).thenApply(reply -> reply.status() == 404
+                ? Optional.empty() : Optional.of(expect(reply, 200).body()));
+    }
+
+    /** {@link #put(String, byte[], int, int)} without waiting; see {@link #getAsync}. */
+    public CompletableFuture<Void> putAsync(String id, byte[] value, int ack, int from) {
+        return expect(send("PUT", id, ack, from, "", value, retryWrites), 201);
+    }
+
+    /** {@link #delete(String, int, int)} without waiting; see {@link #getAsync}. */
+    public CompletableFuture<Void> deleteAsync(String id, int ack, int from) {
+        return expect(send("DELETE", id, ack, from, "", null, retryWrites), 202);
     }
 
     /**
@@ -192,12 +214,15 @@ public final class DhtClient implements AutoCloseable {
         for (String source : sources) {
             PeerConnection.Reply status;
             try {
-                status = call(member(source), "GET", "/v0/status", null);
-            } catch (ConnectException e) {
-                markDown(source);
-                continue;
-            } catch (IOException e) {
-                continue;
+                status = call(member(source), "GET", "/v0/status", null).get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof ConnectException) {
+                    markDown(source);
+                }
+                continue; // a member that broke off or did not answer in time: the next may
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DhtException(0, "interrupted");
             }
             if (status.status() == 200) {
                 String text = new String(status.body(), StandardCharsets.UTF_8);
@@ -273,45 +298,54 @@ public final class DhtClient implements AutoCloseable {
     }
 
     /** @param more further parameters, each with its leading {@code &} */
-    private PeerConnection.Reply send(String method, String id, int ack, int from, String more, byte[] body,
-                                      boolean retry) {
+    private CompletableFuture<PeerConnection.Reply> send(String method, String id, int ack, int from, String more,
+                                                         byte[] body, boolean retry) {
         String target = "/v0/entity?id=" + PercentEncoding.encode(id.getBytes(StandardCharsets.UTF_8))
                 + (ack > 0 ? "&ack=" + ack : "") + (from > 0 ? "&from=" + from : "") + more;
-        int attempts = retry ? retries + 1 : 1;
-        PeerConnection.Reply reply = null;
-        for (int attempt = 0; attempt < attempts; attempt++) {
-            reply = sendToReplicas(method, target, id, body);
-            if (reply.status() != SERVICE_UNAVAILABLE || attempt + 1 == attempts) {
-                break;
-            }
-            pause(reply.retryAfterSeconds());
-        }
-        return reply;
+        return attempt(method, target, id, body, retry ? retries + 1 : 1);
     }
 
-    /** Sends to the key's replicas in order, passing over those that cannot be reached. */
-    private PeerConnection.Reply sendToReplicas(String method, String target, String id, byte[] body) {
-        String cause = "no member";
-        for (String url : membersFor(id)) {
-            try {
-                return call(member(url), method, target, body);
-            } catch (ConnectException e) {
-                markDown(url); // never reached it: the request can go elsewhere
-                cause = e.getMessage();
-            } catch (IOException e) {
+    /** Sends the request, and again after a {@code 503}'s Retry-After while attempts are left. */
+    private CompletableFuture<PeerConnection.Reply> attempt(String method, String target, String id, byte[] body,
+                                                            int attempts) {
+        return sendToReplicas(method, target, body, membersFor(id), 0, "no member").thenCompose(reply -> {
+            if (reply.status() != SERVICE_UNAVAILABLE || attempts == 1) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            long millis = reply.retryAfterSeconds() < 0 ? 1000 : reply.retryAfterSeconds() * 1000L;
+            Executor later = CompletableFuture.delayedExecutor(Math.min(millis, MAX_RETRY_AFTER_MILLIS), TimeUnit.MILLISECONDS);
+            return CompletableFuture.runAsync(() -> { }, later)
+                    .thenCompose(ignored -> attempt(method, target, id, body, attempts - 1));
+        });
+    }
+
+    /** Sends to the members in order from the i-th, passing over those that cannot be reached. */
+    private CompletableFuture<PeerConnection.Reply> sendToReplicas(String method, String target, byte[] body,
+                                                                   List<String> order, int i, String cause) {
+        if (i == order.size()) {
+            return CompletableFuture.failedFuture(new DhtException(0, "no member could be reached for " + target + ": " + cause));
+        }
+        String url = order.get(i);
+        return call(member(url), method, target, body).handle((reply, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            Throwable e = unwrap(failure);
+            if (e instanceof IOException io && !(e instanceof ConnectException) && !method.equals("GET") && !retryWrites) {
                 // It may have been carried out: only a request that is safe to repeat goes on.
-                if (!method.equals("GET") && !retryWrites) {
-                    throw new UncheckedIOException(method + " " + target + " to " + url + " broke off", e);
-                }
-                markDown(url);
-                cause = e.getMessage();
+                return CompletableFuture.<PeerConnection.Reply>failedFuture(
+                        new UncheckedIOException(method + " " + target + " to " + url + " broke off", io));
             }
-        }
-        throw new DhtException(0, "no member could be reached for " + target + ": " + cause);
+            if (e instanceof IOException) {
+                markDown(url); // a refused connection never reached it; a broken one is safe to repeat
+                return sendToReplicas(method, target, body, order, i + 1, e.getMessage());
+            }
+            return CompletableFuture.<PeerConnection.Reply>failedFuture(e);
+        }).thenCompose(Function.identity());
     }
 
-    /** One request to one member, waited for within the timeout. */
-    private PeerConnection.Reply call(Member member, String method, String target, byte[] body) throws IOException {
+    /** One request to one member: fails with a {@link DhtException} when it gets no answer within the timeout. */
+    private CompletableFuture<PeerConnection.Reply> call(Member member, String method, String target, byte[] body) {
         byte[] length = body == null ? new byte[0]
                 : ("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
         ByteBuffer head = ByteBuffer.allocate(method.length() + 1 + target.length() + member.headers.length
@@ -322,19 +356,38 @@ public final class DhtClient implements AutoCloseable {
         CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
         member.connection().submit(new PeerConnection.Call(head, body == null ? null : ByteBuffer.wrap(body), reply,
                 System.nanoTime() + timeout.toNanos()));
-        try {
-            PeerConnection.Reply answer = reply.get(timeout.toMillis() + DOWN_MILLIS, TimeUnit.MILLISECONDS);
-            if (answer.epoch() > epoch) {
-                refreshInBackground();
+        // The loop fails a call at its deadline; this later bound only covers a loop that stalled.
+        return reply.orTimeout(timeout.toMillis() + DOWN_MILLIS, TimeUnit.MILLISECONDS).handle((answer, failure) -> {
+            if (failure == null) {
+                if (answer.epoch() > epoch) {
+                    refreshInBackground();
+                }
+                return answer;
             }
-            return answer;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TimeoutException) {
+            Throwable cause = unwrap(failure);
+            if (cause instanceof TimeoutException) {
                 throw new DhtException(0, method + " " + target + " got no answer from " + member.uri + " in " + timeout);
             }
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new DhtException(0, method + " " + target + " got no answer from " + member.uri + " in " + timeout);
+            throw new CompletionException(cause instanceof IOException ? cause : new IOException(cause));
+        });
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** Waits for a call, and throws what it failed with as it is. */
+    private static <T> T await(CompletableFuture<T> call) {
+        try {
+            return call.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new DhtException(0, e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DhtException(0, "interrupted");
@@ -356,22 +409,15 @@ public final class DhtClient implements AutoCloseable {
         }
     }
 
-    /** Waits as a 503's Retry-After asks (a second when it says nothing), within a bound. */
-    private static void pause(int retryAfterSeconds) {
-        long millis = retryAfterSeconds < 0 ? 1000 : retryAfterSeconds * 1000L;
-        try {
-            Thread.sleep(Math.min(millis, MAX_RETRY_AFTER_MILLIS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DhtException(SERVICE_UNAVAILABLE, "interrupted while waiting to retry");
-        }
-    }
-
     private static PeerConnection.Reply expect(PeerConnection.Reply reply, int status) {
         if (reply.status() != status) {
             throw new DhtException(reply.status(), new String(reply.body(), StandardCharsets.UTF_8).strip());
         }
         return reply;
+    }
+
+    private static CompletableFuture<Void> expect(CompletableFuture<PeerConnection.Reply> reply, int status) {
+        return reply.thenAccept(answer -> expect(answer, status));
     }
 
     /** Closes the connections and stops the client's I/O thread. */

@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,6 +99,30 @@ class DhtClientIT {
                 client.put("d" + i, bytes("w" + i));
             }
             client.refresh();
+        }
+    }
+
+    @Test
+    void asyncCalls_fromOneThread_keepHundredsInFlight_andFailOverAsTheWaitingOnesDo() throws Exception {
+        cluster = new TestCluster(3);
+        try (DhtClient client = DhtClient.builder(cluster.urls.get(0), cluster.urls.get(1)).build()) {
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                writes.add(client.putAsync("a" + i, bytes("v" + i), 0, 0));
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            cluster.stop(0);
+            List<CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                reads.add(client.getAsync("a" + i, 0, 0));
+            }
+            for (int i = 0; i < 500; i++) {
+                assertArrayEquals(bytes("v" + i), reads.get(i).get(30, TimeUnit.SECONDS).orElseThrow(), "a" + i);
+            }
+            client.deleteAsync("a0", 0, 0).get(30, TimeUnit.SECONDS);
+            assertTrue(client.getAsync("a0", 0, 0).get(30, TimeUnit.SECONDS).isEmpty());
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> client.getAsync("a1", 4, 3).get());
+            assertEquals(400, ((DhtException) refused.getCause()).status());
         }
     }
 

@@ -11,20 +11,22 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A closed-loop load, the same through the ring-aware {@link DhtClient} ({@code --via client})
  * and through the first node alone ({@code --via node}) over the same transport (pipelined
  * connections on one {@link PeerLoop}), so that the two can be compared in one run: threads each
- * send a request, wait for its answer, and send the next. Prints throughput and latency
- * percentiles.
+ * send a request, wait for its answer, and send the next; with {@code --async true}, as many
+ * requests are kept in flight with no thread of their own, each answer sending the next. Prints
+ * throughput and latency percentiles.
  *
  * <pre>
  * java -cp target/dht.jar:target/test-classes dht.client.ClientLoad --urls URL,URL,URL --via client|node
- *      [--op put|get] [--threads 64] [--seconds 20] [--keys 100000] [--value-size 256] [--ack A --from F]
+ *      [--op put|get] [--threads 64] [--async true] [--seconds 20] [--keys 100000] [--value-size 256] [--ack A --from F]
  * </pre>
  */
 public final class ClientLoad {
@@ -40,6 +42,7 @@ public final class ClientLoad {
         boolean viaClient = flags.getOrDefault("via", "client").equals("client");
         boolean put = flags.getOrDefault("op", "put").equals("put");
         int threads = Integer.parseInt(flags.getOrDefault("threads", "64"));
+        boolean async = Boolean.parseBoolean(flags.getOrDefault("async", "false"));
         int seconds = Integer.parseInt(flags.getOrDefault("seconds", "20"));
         int keys = Integer.parseInt(flags.getOrDefault("keys", "100000"));
         int ack = Integer.parseInt(flags.getOrDefault("ack", "0"));
@@ -54,34 +57,42 @@ public final class ClientLoad {
         long[][] latencies = new long[threads][];
         int[] counts = new int[threads];
         int[] errors = new int[threads];
-        Thread[] workers = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            int me = t;
-            latencies[t] = new long[1 << 20];
-            workers[t] = new Thread(() -> {
-                while (System.nanoTime() < end && counts[me] < latencies[me].length) {
-                    String id = "k" + ThreadLocalRandom.current().nextInt(keys);
-                    long start = System.nanoTime();
-                    try {
-                        if (viaClient) {
-                            if (put) {
-                                client.put(id, value, ack, from);
-                            } else {
-                                client.get(id, ack, from);
-                            }
-                        } else if (node.send(put ? "PUT" : "GET", "/v0/entity?id=" + id + query, put ? value : null) >= 500) {
+        // One request of the load: GET or PUT of a random key, through the client or the node; fails on a 5xx.
+        Supplier<CompletableFuture<?>> request = () -> {
+            String id = "k" + ThreadLocalRandom.current().nextInt(keys);
+            if (viaClient) {
+                return put ? client.putAsync(id, value, ack, from) : client.getAsync(id, ack, from);
+            }
+            return node.send(put ? "PUT" : "GET", "/v0/entity?id=" + id + query, put ? value : null);
+        };
+        if (async) {
+            CountDownLatch done = new CountDownLatch(threads);
+            for (int t = 0; t < threads; t++) {
+                latencies[t] = new long[1 << 20];
+                new InFlight(t, request, end, latencies[t], counts, errors, done).next();
+            }
+            done.await();
+        } else {
+            Thread[] workers = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                int me = t;
+                latencies[t] = new long[1 << 20];
+                workers[t] = new Thread(() -> {
+                    while (System.nanoTime() < end && counts[me] < latencies[me].length) {
+                        long start = System.nanoTime();
+                        try {
+                            request.get().get();
+                        } catch (Exception e) {
                             errors[me]++;
                         }
-                    } catch (Exception e) {
-                        errors[me]++;
+                        latencies[me][counts[me]++] = System.nanoTime() - start;
                     }
-                    latencies[me][counts[me]++] = System.nanoTime() - start;
-                }
-            });
-            workers[t].start();
-        }
-        for (Thread worker : workers) {
-            worker.join();
+                });
+                workers[t].start();
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
         }
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
@@ -91,13 +102,35 @@ public final class ClientLoad {
             at += counts[t];
         }
         Arrays.sort(all);
-        System.out.printf("via %s, %s%s: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%n",
-                viaClient ? "client" : "node", put ? "PUT" : "GET", query.isEmpty() ? "" : " " + query,
+        System.out.printf("via %s%s, %s%s: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%n",
+                viaClient ? "client" : "node", async ? " (async)" : "", put ? "PUT" : "GET", query.isEmpty() ? "" : " " + query,
                 total / (double) seconds, all[total / 2] / 1e6, all[(int) (total * 0.99)] / 1e6, Arrays.stream(errors).sum());
         if (client != null) {
             client.close();
         }
         System.exit(0);
+    }
+
+    /**
+     * One of the requests kept in flight without a thread of its own: each answer sends the next
+     * request, from the thread that delivered it (the I/O thread).
+     */
+    private record InFlight(int me, Supplier<CompletableFuture<?>> request, long end, long[] latencies, int[] counts,
+                            int[] errors, CountDownLatch done) {
+        void next() {
+            if (System.nanoTime() >= end || counts[me] == latencies.length) {
+                done.countDown();
+                return;
+            }
+            long start = System.nanoTime();
+            request.get().whenComplete((answer, failure) -> {
+                if (failure != null) {
+                    errors[me]++;
+                }
+                latencies[counts[me]++] = System.nanoTime() - start;
+                next();
+            });
+        }
     }
 
     /** Requests to one node over pipelined connections, as the client sends them to each member. */
@@ -114,7 +147,8 @@ public final class ClientLoad {
             }
         }
 
-        int send(String method, String target, byte[] body) throws Exception {
+        /** The answer's status; fails on a 5xx. */
+        CompletableFuture<Integer> send(String method, String target, byte[] body) {
             byte[] length = body == null ? new byte[0] : ("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
             ByteBuffer request = ByteBuffer.allocate(method.length() + 1 + target.length() + headers.length + length.length + 2
                     + (body == null ? 0 : body.length));
@@ -126,7 +160,12 @@ public final class ClientLoad {
             CompletableFuture<PeerConnection.Reply> reply = new CompletableFuture<>();
             connections[Math.floorMod(next.getAndIncrement(), connections.length)]
                     .submit(new PeerConnection.Call(request, reply, System.nanoTime() + 5_000_000_000L));
-            return reply.get(6, TimeUnit.SECONDS).status();
+            return reply.thenApply(answer -> {
+                if (answer.status() >= 500) {
+                    throw new IllegalStateException("status " + answer.status());
+                }
+                return answer.status();
+            });
         }
     }
 }
