@@ -21,9 +21,11 @@ import java.util.List;
  * Here the copy has a fixed name in a directory the node owns: a restart after a crash reuses or
  * replaces it, so a node leaves at most one. It is replaced by writing a new file and renaming it
  * over the old one, so a process that has the old one loaded keeps a whole file, and it is only
- * rewritten when the jar holds different bytes.
+ * rewritten when the jar holds different bytes. A data directory that cannot hold code (a file
+ * system mounted {@code noexec}) falls back to RocksDB's own loader, with a warning.
  */
 public final class RocksLibrary {
+    private static final System.Logger LOG = System.getLogger(RocksLibrary.class.getName());
     static final String DIRECTORY = "native";
     private static final String RESOURCE = Environment.getJniLibraryFileName("rocksdb");
     // What RocksDB.loadLibrary(paths) looks for in each path.
@@ -63,9 +65,25 @@ public final class RocksLibrary {
             } catch (IOException e) {
                 throw new StorageException("cannot copy RocksDB's native library to " + dir + ": " + e, e);
             }
-            RocksDB.loadLibrary(List.of(dir.toString()));
+            try {
+                RocksDB.loadLibrary(List.of(dir.toString()));
+            } catch (UnsatisfiedLinkError e) {
+                // A data directory on a file system mounted noexec cannot hold code to run.
+                LOG.log(System.Logger.Level.WARNING, "cannot load RocksDB''s native library from {0} ({1});"
+                        + " loading a temporary copy instead, which a killed node leaves behind", dir, e.getMessage());
+                deleteCopy(dir.resolve(FILE_NAME));
+                RocksDB.loadLibrary();
+            }
         }
         loaded = true;
+    }
+
+    private static void deleteCopy(Path copy) {
+        try {
+            Files.deleteIfExists(copy);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot delete {0}: {1}", copy, e.toString());
+        }
     }
 
     private static InputStream resource() {

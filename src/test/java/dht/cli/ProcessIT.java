@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Nodes as separate processes started from target/dht.jar, the way operators run them. */
 class ProcessIT {
@@ -288,6 +290,31 @@ class ProcessIT {
         assertEquals(written, Files.getLastModifiedTime(copies.get(0)), "the restart used it as it was");
         assertEquals(List.of(), files(cluster.tmp()).stream()
                 .filter(file -> file.getFileName().toString().startsWith("librocksdbjni")).toList());
+    }
+
+    @Test
+    void aDataDirectoryMountedNoexec_stillServes_onATemporaryCopyOfTheLibrary() throws Exception {
+        cluster = new NodeProcesses(1);
+        Path data = cluster.data(0);
+        Files.createDirectories(data);
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "noexec,size=64m", "tmpfs", data.toString()),
+                "mounting a noexec tmpfs needs root and mount");
+        try {
+            cluster.start(0);
+            String url = cluster.urls.get(0);
+            assertEquals(201, Http.put(url + "/v0/entity?id=noexec", "v").statusCode());
+            assertEquals("v", Http.text(Http.get(url + "/v0/entity?id=noexec")));
+            assertTrue(cluster.output("node0").contains("loading a temporary copy instead"), cluster.output("node0"));
+            cluster.kill(0);
+        } finally {
+            assertTrue(run("umount", "-l", data.toString()), "unmounted " + data);
+        }
+    }
+
+    private static boolean run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().transferTo(OutputStream.nullOutputStream());
+        return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
     }
 
     private static List<Path> files(Path dir) throws IOException {
