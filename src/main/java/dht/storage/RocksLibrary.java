@@ -26,7 +26,7 @@ import java.util.List;
  */
 public final class RocksLibrary {
     private static final System.Logger LOG = System.getLogger(RocksLibrary.class.getName());
-    static final String DIRECTORY = "native";
+    private static final String DIRECTORY = "native";
     private static final String RESOURCE = Environment.getJniLibraryFileName("rocksdb");
     // What RocksDB.loadLibrary(paths) looks for in each path.
     private static final String FILE_NAME = Environment.getJniLibraryFileName("rocksdbjni");
