@@ -6,6 +6,7 @@ import org.rocksdb.util.Environment;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,12 +25,13 @@ import java.util.List;
  * rewritten when the jar holds different bytes. A data directory that cannot hold code (a file
  * system mounted {@code noexec}) falls back to RocksDB's own loader, with a warning.
  */
-public final class RocksLibrary {
+final class RocksLibrary {
     private static final System.Logger LOG = System.getLogger(RocksLibrary.class.getName());
     private static final String DIRECTORY = "native";
     private static final String RESOURCE = Environment.getJniLibraryFileName("rocksdb");
     // What RocksDB.loadLibrary(paths) looks for in each path.
     private static final String FILE_NAME = Environment.getJniLibraryFileName("rocksdbjni");
+    private static final String PART = ".part";
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private static boolean loaded;
@@ -42,7 +44,7 @@ public final class RocksLibrary {
      * copying it there from the jar if the copy there is missing or differs. A jar without a
      * library for this platform leaves it to RocksDB's own loader.
      */
-    public static synchronized void load(Path dataDir) {
+    static synchronized void load(Path dataDir) {
         if (loaded) {
             return;
         }
@@ -54,7 +56,8 @@ public final class RocksLibrary {
                 Files.createDirectories(dir);
                 Path target = dir.resolve(FILE_NAME);
                 if (!sameAsResource(target)) {
-                    Path fresh = Files.createTempFile(dir, FILE_NAME, ".part");
+                    deleteUnfinished(dir);
+                    Path fresh = Files.createTempFile(dir, FILE_NAME, PART);
                     try (InputStream in = resource()) {
                         Files.copy(in, fresh, StandardCopyOption.REPLACE_EXISTING);
                         Files.move(fresh, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -76,6 +79,15 @@ public final class RocksLibrary {
             }
         }
         loaded = true;
+    }
+
+    /** Copies that a node killed while writing them left behind. */
+    private static void deleteUnfinished(Path dir) throws IOException {
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, FILE_NAME + "*" + PART)) {
+            for (Path part : parts) {
+                Files.deleteIfExists(part);
+            }
+        }
     }
 
     private static void deleteCopy(Path copy) {

@@ -293,6 +293,22 @@ class ProcessIT {
     }
 
     @Test
+    void aCopyOfTheLibraryCutShortByAKill_isReplaced_andItsUnfinishedFileSwept() throws Exception {
+        cluster = new NodeProcesses(1);
+        cluster.start(0);
+        cluster.kill(0);
+        Path library = cluster.data(0).resolve("native");
+        Path copy = files(library).get(0);
+        Files.write(copy, new byte[] {1});
+        Path unfinished = library.resolve(copy.getFileName() + "1234.part");
+        Files.write(unfinished, new byte[] {2});
+        cluster.start(0);
+        assertEquals(List.of(copy), files(library), "the unfinished file is gone");
+        assertTrue(Files.size(copy) > 1 << 20, "the cut copy was written again whole");
+        assertEquals(201, Http.put(cluster.urls.get(0) + "/v0/entity?id=swept", "v").statusCode());
+    }
+
+    @Test
     void aDataDirectoryMountedNoexec_stillServes_onATemporaryCopyOfTheLibrary() throws Exception {
         cluster = new NodeProcesses(1);
         Path data = cluster.data(0);
