@@ -330,17 +330,16 @@ public final class DhtClient implements AutoCloseable {
             if (failure == null) {
                 return CompletableFuture.completedFuture(reply);
             }
-            Throwable e = unwrap(failure);
-            if (e instanceof IOException io && !(e instanceof ConnectException) && !method.equals("GET") && !retryWrites) {
+            if (!(unwrap(failure) instanceof IOException e)) {
+                return CompletableFuture.<PeerConnection.Reply>failedFuture(unwrap(failure));
+            }
+            if (!(e instanceof ConnectException) && !method.equals("GET") && !retryWrites) {
                 // It may have been carried out: only a request that is safe to repeat goes on.
                 return CompletableFuture.<PeerConnection.Reply>failedFuture(
-                        new UncheckedIOException(method + " " + target + " to " + url + " broke off", io));
+                        new UncheckedIOException(method + " " + target + " to " + url + " broke off", e));
             }
-            if (e instanceof IOException) {
-                markDown(url); // a refused connection never reached it; a broken one is safe to repeat
-                return sendToReplicas(method, target, body, order, i + 1, e.getMessage());
-            }
-            return CompletableFuture.<PeerConnection.Reply>failedFuture(e);
+            markDown(url); // a refused connection never reached it; a broken one is safe to repeat
+            return sendToReplicas(method, target, body, order, i + 1, e.getMessage());
         }).thenCompose(Function.identity());
     }
 
