@@ -115,23 +115,33 @@ public final class ClientLoad {
 
     /**
      * One of the requests kept in flight without a thread of its own: each answer sends the next
-     * request, from the thread that delivered it (the I/O thread).
+     * request, from the thread that delivered it (the I/O thread). An answer that is already there
+     * when its request returns (a failure found without a round trip) is counted in a loop, not by
+     * recursion, so a cluster that refuses every request at once cannot overflow the stack.
      */
-    private record InFlight(int me, Supplier<CompletableFuture<?>> request, long end, long[] latencies, int[] counts,
+    record InFlight(int me, Supplier<CompletableFuture<?>> request, long end, long[] latencies, int[] counts,
                             int[] errors, CountDownLatch done) {
         void next() {
-            if (System.nanoTime() >= end || counts[me] == latencies.length) {
-                done.countDown();
-                return;
-            }
-            long start = System.nanoTime();
-            request.get().whenComplete((answer, failure) -> {
-                if (failure != null) {
-                    errors[me]++;
+            while (System.nanoTime() < end && counts[me] < latencies.length) {
+                long start = System.nanoTime();
+                CompletableFuture<?> answer = request.get();
+                if (!answer.isDone()) {
+                    answer.whenComplete((ignored, failure) -> {
+                        count(start, failure != null);
+                        next();
+                    });
+                    return;
                 }
-                latencies[counts[me]++] = System.nanoTime() - start;
-                next();
-            });
+                count(start, answer.isCompletedExceptionally());
+            }
+            done.countDown();
+        }
+
+        private void count(long start, boolean failed) {
+            if (failed) {
+                errors[me]++;
+            }
+            latencies[counts[me]++] = System.nanoTime() - start;
         }
     }
 
