@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Where a request's CPU goes, for dht and for the baseline of ../shared/baseline, with the same
 # closed-loop wrk load in the same minutes: CPU microseconds per request of each node process
-# and of wrk itself (user + system, from /proc), and the context switches per request of each node. On a machine whose cores the load generator shares with the nodes, the
-# throughput of either system is bounded by cores / (its CPU per request + wrk's).
+# and of wrk itself (user + system, from /proc), and the context switches per request of each
+# node. On a machine whose cores the load generator shares with the nodes, the throughput of
+# either system is bounded by cores / (its CPU per request + wrk's).
 #
 # Usage, from the project root:  profiling/cpu-budget.sh [SECONDS] [ROUNDS]
 # Environment: DHT_ACK, DHT_FROM (as in lua/; 1 and 1 for one copy), LOADS (default "put get"),

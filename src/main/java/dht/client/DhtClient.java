@@ -27,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -326,21 +325,18 @@ public final class DhtClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new DhtException(0, "no member could be reached for " + target + ": " + cause));
         }
         String url = order.get(i);
-        return call(member(url), method, target, body).handle((reply, failure) -> {
-            if (failure == null) {
-                return CompletableFuture.completedFuture(reply);
-            }
+        return call(member(url), method, target, body).exceptionallyCompose(failure -> {
             if (!(unwrap(failure) instanceof IOException e)) {
-                return CompletableFuture.<PeerConnection.Reply>failedFuture(unwrap(failure));
+                return CompletableFuture.failedFuture(unwrap(failure));
             }
             if (!(e instanceof ConnectException) && !method.equals("GET") && !retryWrites) {
                 // It may have been carried out: only a request that is safe to repeat goes on.
-                return CompletableFuture.<PeerConnection.Reply>failedFuture(
+                return CompletableFuture.failedFuture(
                         new UncheckedIOException(method + " " + target + " to " + url + " broke off", e));
             }
             markDown(url); // a refused connection never reached it; a broken one is safe to repeat
             return sendToReplicas(method, target, body, order, i + 1, e.getMessage());
-        }).thenCompose(Function.identity());
+        });
     }
 
     /** One request to one member: fails with a {@link DhtException} when it gets no answer within the timeout. */

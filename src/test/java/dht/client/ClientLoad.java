@@ -120,7 +120,7 @@ public final class ClientLoad {
      * recursion, so a cluster that refuses every request at once cannot overflow the stack.
      */
     record InFlight(int me, Supplier<CompletableFuture<?>> request, long end, long[] latencies, int[] counts,
-                            int[] errors, CountDownLatch done) {
+                    int[] errors, CountDownLatch done) {
         void next() {
             while (System.nanoTime() < end && counts[me] < latencies.length) {
                 long start = System.nanoTime();
